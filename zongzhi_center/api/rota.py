@@ -1,0 +1,33 @@
+"""Desk helpers for dispatchers: who is on duty, and whom to pick for a case."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, getdate, now_datetime
+
+from zongzhi_center.services import rota
+
+
+def _require_staff_read():
+	if not frappe.has_permission("ZZ Stationed Staff", "read"):
+		frappe.throw(_("You may not see the stationed staff rota."), frappe.PermissionError)
+
+
+@frappe.whitelist()
+def on_duty(
+	center: str | None = None, at: str | None = None, expertise: str | list | None = None
+) -> list[dict]:
+	"""Staff who can take a case at ``at`` (default now): on duty or on call, best expertise match
+	first, then on duty before on call, then the lightest open workload."""
+	_require_staff_read()
+	if isinstance(expertise, str):
+		expertise = frappe.parse_json(expertise) if expertise.startswith("[") else [expertise]
+	return rota.suggestions(center, get_datetime(at) if at else now_datetime(), list(expertise or []))
+
+
+@frappe.whitelist()
+def day_roster(center: str | None = None, day: str | None = None) -> list[dict]:
+	"""'Who is here today': each staff member's morning and afternoon."""
+	_require_staff_read()
+	return rota.roster(center, getdate(day) if day else getdate())

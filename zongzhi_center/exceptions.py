@@ -1,0 +1,75 @@
+"""One exception class per rule a user can break; raised with frappe.throw(_(…), exc=…)."""
+
+import frappe
+
+
+class InvalidRegionCodeError(frappe.ValidationError):
+	pass
+
+
+class CenterLevelError(frappe.ValidationError):
+	pass
+
+
+class InvalidIDNumberError(frappe.ValidationError):
+	pass
+
+
+class InvalidPhoneError(frappe.ValidationError):
+	pass
+
+
+class CaseWithoutApplicantError(frappe.ValidationError):
+	pass
+
+
+class CaseWithoutFactsError(frappe.ValidationError):
+	pass
+
+
+class TierBelowCenterError(frappe.ValidationError):
+	pass
+
+
+class FirstReceiverImmutableError(frappe.ValidationError):
+	pass
+
+
+class ReceivingCenterNotAllowedError(frappe.PermissionError):
+	pass
+
+
+class StateRequirementError(frappe.ValidationError):
+	pass
+
+
+class StateEditNotAllowedError(frappe.PermissionError):
+	pass
+
+
+class StaffPeriodError(frappe.ValidationError):
+	pass
+
+
+class MoveNotAllowedError(frappe.ValidationError):
+	pass
+
+
+class RiskOverrideError(frappe.ValidationError):
+	pass
+
+
+class InvalidRuleError(frappe.ValidationError):
+	pass
+
+
+class SummonsResponseError(frappe.ValidationError):
+	pass
+
+
+class ConsultationError(frappe.ValidationError):
+	pass
+
+
+class ConflictOfInterestError(frappe.PermissionError):
+	pass

@@ -1,0 +1,57 @@
+app_name = "zongzhi_center"
+app_title = "Zongzhi Center"
+app_publisher = "Zongzhi Center contributors"
+app_description = "综治中心 — one-door dispute and grievance resolution centre"
+app_email = "maintainers@zongzhi-center.invalid"
+app_license = "agpl-3.0"
+required_apps = ["frappe"]
+
+export_python_type_annotations = True
+require_type_annotated_api_methods = True
+
+# Install and migrate: roles, workflow (shipped as files under zongzhi_center/workflow/), categories
+after_install = "zongzhi_center.setup.install.after_install"
+after_migrate = "zongzhi_center.setup.install.after_migrate"
+
+# Roles are exported/imported as fixtures (bench export-fixtures); install.py also reads the same file
+fixtures = [
+	{
+		"dt": "Role",
+		"filters": [["role_name", "like", "ZZ %"]],
+	}
+]
+
+# Centre scoping beyond User Permissions: department handlers see their departments' cases only,
+# users with no centre see no cases at all (fail closed).
+permission_query_conditions = {
+	"ZZ Case": "zongzhi_center.permissions.case.query_conditions",
+	"ZZ Case Party": "zongzhi_center.permissions.case.party_query_conditions",
+	"ZZ Summons": "zongzhi_center.permissions.summons.query_conditions",
+	"ZZ Consultation": "zongzhi_center.permissions.consultation.query_conditions",
+}
+has_permission = {
+	"ZZ Case": "zongzhi_center.permissions.case.has_permission",
+	"ZZ Summons": "zongzhi_center.permissions.summons.has_permission",
+	"ZZ Consultation": "zongzhi_center.permissions.consultation.has_permission",
+}
+
+doc_events = {
+	# never keep ID numbers, phones or addresses of parties in the Version log (the form timeline)
+	"Version": {
+		"before_insert": "zongzhi_center.permissions.personal_data.scrub_version",
+	},
+}
+
+# 限时办结: refresh deadline statuses, report and (where a rule says so) escalate overdue cases
+scheduler_events = {
+	"cron": {
+		"*/15 * * * *": [
+			"zongzhi_center.services.sla.update_open_cases",
+			"zongzhi_center.services.consultation.update_open",
+		],
+	},
+	"daily": [
+		"zongzhi_center.services.access.expire_task_forces",
+		"zongzhi_center.services.rota.mark_absences",
+	],
+}

@@ -1,0 +1,165 @@
+"""The rota on real records: stationed staff, their duty slots, expertise, recorded absences and open
+cases, turned into the engine's plain objects to answer "who is here now" and "whom to pick"."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, getdate, today
+
+from zongzhi_center.engine import rota
+from zongzhi_center.services import rules
+
+ABSENT_STATUSES = ("Absent", "Leave")
+
+
+def staff_for(center: str | None, day: date) -> list[rota.Staff]:
+	"""Stationed staff the session user may see (their centre's), as the engine's Staff records."""
+	filters = {"center": center} if center else {}
+	# get_list: only staff of the centres the user works for
+	members = frappe.get_list(
+		"ZZ Stationed Staff",
+		filters=filters,
+		fields=["name", "mode", "active_from", "active_to"],
+		limit_page_length=0,
+	)
+	if not members:
+		return []
+	names = [m.name for m in members]
+	# the rows below belong to staff the user may already see; get_all reads them without re-checking
+	slots, expertise = {}, {}
+	for row in frappe.get_all(
+		"ZZ Duty Slot",
+		filters={"parenttype": "ZZ Stationed Staff", "parent": ["in", names]},
+		fields=["parent", "weekday", "half_day"],
+	):
+		slots.setdefault(row.parent, set()).add((row.weekday, row.half_day))
+	for row in frappe.get_all(
+		"ZZ Staff Expertise",
+		filters={"parenttype": "ZZ Stationed Staff", "parent": ["in", names]},
+		fields=["parent", "expertise"],
+	):
+		expertise.setdefault(row.parent, set()).add(row.expertise)
+	absences = {}
+	for row in frappe.get_all(
+		"ZZ Staff Attendance",
+		filters={"staff": ["in", names], "attendance_date": day, "status": ["in", ABSENT_STATUSES]},
+		fields=["staff", "attendance_date", "half_day"],
+	):
+		absences.setdefault(row.staff, set()).add((getdate(row.attendance_date), row.half_day))
+	workload = open_cases(names)
+	return [
+		rota.Staff(
+			name=m.name,
+			mode=m.mode,
+			slots=frozenset(slots.get(m.name, ())),
+			expertise=frozenset(expertise.get(m.name, ())),
+			active_from=getdate(m.active_from) if m.active_from else None,
+			active_to=getdate(m.active_to) if m.active_to else None,
+			open_cases=workload.get(m.name, 0),
+			absences=frozenset(absences.get(m.name, ())),
+		)
+		for m in members
+	]
+
+
+def open_cases(staff: list[str]) -> Counter:
+	finished = list(rules.settings_states("stopped_states")) or ["Closed"]
+	# get_all: a workload count, not the cases themselves, is shown
+	rows = frappe.get_all(
+		"ZZ Case",
+		filters={"assigned_mediator": ["in", staff], "workflow_state": ["not in", finished]},
+		fields=["assigned_mediator", "count(name) as open_cases"],
+		group_by="assigned_mediator",
+	)
+	return Counter({row.assigned_mediator: row.open_cases for row in rows})
+
+
+def suggestions(center: str | None, at: datetime, expertise: list[str]) -> list[dict]:
+	calendar = rules.work_calendar()
+	found = rota.suggest(staff_for(center, at.date()), at, calendar, expertise)
+	names = (
+		{
+			row.name: row.full_name
+			for row in frappe.get_all(
+				"ZZ Stationed Staff",
+				filters={"name": ["in", [s.staff.name for s in found]]},
+				fields=["name", "full_name"],
+			)
+		}
+		if found
+		else {}
+	)
+	return [
+		{
+			"staff": s.staff.name,
+			"full_name": names.get(s.staff.name),
+			"mode": s.staff.mode,
+			"availability": s.availability,
+			"matched_expertise": sorted(s.matched),
+			"open_cases": s.staff.open_cases,
+		}
+		for s in found
+	]
+
+
+def roster(center: str | None, day: date) -> list[dict]:
+	rows = rota.day_roster(staff_for(center, day), day, rules.work_calendar())
+	return [
+		{"staff": r.staff.name, "mode": r.staff.mode, "morning": r.morning, "afternoon": r.afternoon}
+		for r in rows
+	]
+
+
+def mark_absences(day: date | None = None, commit: bool = True) -> int:
+	"""Daily: a rotating staff member on the rota for a half-day of ``day`` (default yesterday) with no
+	attendance record for it is recorded absent, so that absences show on the rota and in supervision."""
+	day = day or getdate(add_days(today(), -1))
+	calendar = rules.work_calendar()
+	if not calendar.is_working_day(day):
+		return 0
+	weekday = rota.WEEKDAYS[day.weekday()]
+	# get_all: the scheduler records attendance for every centre
+	slots = frappe.get_all(
+		"ZZ Duty Slot",
+		filters={"parenttype": "ZZ Stationed Staff", "weekday": weekday},
+		fields=["parent", "half_day"],
+	)
+	created = 0
+	for slot in slots:
+		staff = frappe.db.get_value(
+			"ZZ Stationed Staff", slot.parent, ["mode", "active_from", "active_to"], as_dict=True
+		)
+		member = rota.Staff(
+			name=slot.parent,
+			mode=staff.mode,
+			active_from=getdate(staff.active_from) if staff.active_from else None,
+			active_to=getdate(staff.active_to) if staff.active_to else None,
+		)
+		if staff.mode != rota.ROTATING or not member.active_on(day):
+			continue
+		halves = (
+			("Full Day", "Morning", "Afternoon")
+			if slot.half_day == "Full Day"
+			else ("Full Day", slot.half_day)
+		)
+		recorded = {"staff": slot.parent, "attendance_date": day, "half_day": ["in", halves]}
+		if frappe.db.exists("ZZ Staff Attendance", recorded):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Staff Attendance",
+				"staff": slot.parent,
+				"attendance_date": day,
+				"half_day": slot.half_day,
+				"status": "Absent",
+				"note": _("No check-in on a duty half-day: recorded by the system."),
+			}
+		).insert(ignore_permissions=True)
+		created += 1
+	if commit:
+		frappe.db.commit()
+	return created

@@ -1,0 +1,439 @@
+"""Demo data for ./zz up: one county, its townships, villages and grids, departments, stationed staff, a user
+per role and about sixty cases spread over states, sources and risk colours. All names are fictional; the
+region codes are real GB/T 2260 codes (湖南省南县, 430921) so that validation passes.
+
+`load_demo_data` is idempotent: it creates only what is missing, and cases are moved along the workflow
+with Frappe's own workflow actions, as staff would move them.
+
+    bench --site zongzhi.localhost execute zongzhi_center.setup.demo.load_demo_data
+"""
+
+import random
+
+import frappe
+from frappe.model.workflow import apply_workflow
+from frappe.permissions import add_user_permission
+from stdnum.cn import ric
+
+DEMO_PASSWORD = "Zongzhi@2026"
+COUNTY = "南县综治中心"
+DEMO_CASES = 60
+
+CENTERS = [
+	# name, level, parent, region code
+	(COUNTY, "County", None, "430921"),
+	("青石镇综治中心", "Township", COUNTY, "430921100"),
+	("白沙镇综治中心", "Township", COUNTY, "430921101"),
+	("河口街道综治中心", "Township", COUNTY, "430921102"),
+	("青石村综治中心", "Village", "青石镇综治中心", "430921100201"),
+	("枫林村综治中心", "Village", "青石镇综治中心", "430921100202"),
+	("白沙村综治中心", "Village", "白沙镇综治中心", "430921101201"),
+	("柳湾村综治中心", "Village", "白沙镇综治中心", "430921101202"),
+	("河口社区综治中心", "Village", "河口街道综治中心", "430921102001"),
+	("新桥社区综治中心", "Village", "河口街道综治中心", "430921102002"),
+	("青石村第一网格", "Grid", "青石村综治中心", None),
+	("枫林村第一网格", "Grid", "枫林村综治中心", None),
+	("白沙村第一网格", "Grid", "白沙村综治中心", None),
+	("柳湾村第一网格", "Grid", "柳湾村综治中心", None),
+	("河口社区第一网格", "Grid", "河口社区综治中心", None),
+	("新桥社区第一网格", "Grid", "新桥社区综治中心", None),
+]
+
+DEPARTMENTS = [
+	("南县公安局驻中心警务室", "Police"),
+	("南县司法局青石司法所", "Justice Office"),
+	("南县人民法院速裁法庭", "Fast-track Court Tribunal"),
+	("南县人民检察院驻中心检察室", "Procuratorate"),
+	("南县信访局接访室", "Petition Bureau"),
+	("南县医疗纠纷人民调解委员会", "Health and Medical Mediation"),
+	("南县劳动人事争议仲裁院", "Labour Arbitration Tribunal"),
+	("老周调解工作室", "Mediation Studio"),
+]
+
+# email, full name, roles, centre, department the user handles
+USERS = [
+	("director@example.com", "周主任", ["ZZ Center Director"], COUNTY, None),
+	("clerk@example.com", "窗口受理员小李", ["ZZ Intake Clerk"], COUNTY, None),
+	("dispatcher@example.com", "分流调度员小王", ["ZZ Dispatcher"], COUNTY, None),
+	("mediator@example.com", "调解员老周", ["ZZ Mediator", "ZZ Stationed Staff"], COUNTY, None),
+	("handler@example.com", "警务室承办人小赵", ["ZZ Department Handler"], COUNTY, "南县公安局驻中心警务室"),
+	("staff@example.com", "驻点律师小陈", ["ZZ Stationed Staff"], COUNTY, None),
+	("grid@example.com", "网格员小刘", ["ZZ Grid Worker"], "青石村第一网格", None),
+	("supervisor@example.com", "督查员小孙", ["ZZ Supervisor"], COUNTY, None),
+	("leader@example.com", "分管领导", ["ZZ Leader"], COUNTY, None),
+	("integration@example.com", "12345热线对接", ["ZZ Integration"], COUNTY, None),
+	("township.clerk@example.com", "青石镇受理员小吴", ["ZZ Intake Clerk"], "青石镇综治中心", None),
+]
+
+STAFF = [
+	# full name, mode, department, expertise, user, rota
+	("老周", "Resident", "老周调解工作室", ["调解员"], "mediator@example.com", None),
+	("陈律师", "Resident", "南县司法局青石司法所", ["律师", "法律专家"], "staff@example.com", None),
+	("赵警官", "Resident", "南县公安局驻中心警务室", ["民警"], None, None),
+	(
+		"钱法官",
+		"Rotating",
+		"南县人民法院速裁法庭",
+		["法官"],
+		None,
+		[("Tuesday", "Full Day"), ("Thursday", "Morning")],
+	),
+	("孙检察官", "Rotating", "南县人民检察院驻中心检察室", ["检察官"], None, [("Wednesday", "Afternoon")]),
+	("李信访员", "Resident", "南县信访局接访室", ["信访干部"], None, None),
+	("吴医生", "On-call", "南县医疗纠纷人民调解委员会", ["医学专家", "调解员"], None, None),
+	("郑心理师", "On-call", "南县司法局青石司法所", ["心理咨询师"], None, None),
+	(
+		"王仲裁员",
+		"Rotating",
+		"南县劳动人事争议仲裁院",
+		["劳动仲裁员"],
+		None,
+		[("Monday", "Full Day"), ("Friday", "Morning")],
+	),
+	("冯调解员", "Resident", "老周调解工作室", ["调解员"], None, None),
+	("蒋律师", "Rotating", "南县司法局青石司法所", ["律师"], None, [("Saturday", "Morning")]),
+	("韩专家", "On-call", "南县医疗纠纷人民调解委员会", ["法律专家", "医学专家"], None, None),
+]
+
+WINDOWS = [
+	("综合受理窗口", "Comprehensive Service"),
+	("公共法律服务窗口", "Public Legal Service"),
+	("信访接待窗口", "Petition Reception"),
+	("劳动争议窗口", "Labour Disputes"),
+]
+ROOMS = [("第一调解室", 8), ("第二调解室", 6), ("老周调解工作室", 12)]
+
+# target state -> actions from Registered, with the fields to fill before each action
+PATHS = {
+	"Registered": [],
+	"Accepted": ["Accept Case"],
+	"Routed": ["Accept Case", "Route Case"],
+	"In Mediation": ["Accept Case", "Route Case", "Start Mediation"],
+	"In Consultation": ["Accept Case", "Route Case", "Start Mediation", "Request Consultation"],
+	"Resolved": ["Accept Case", "Route Case", "Start Mediation", "Mark Resolved"],
+	"Unresolved": ["Accept Case", "Route Case", "Start Mediation", "Mark Unresolved"],
+	"Referred to Court": [
+		"Accept Case",
+		"Route Case",
+		"Start Mediation",
+		"Mark Unresolved",
+		"Refer to Court",
+	],
+	"Follow-up": ["Accept Case", "Route Case", "Start Mediation", "Mark Resolved", "Start Follow-up"],
+	"Closed": [
+		"Accept Case",
+		"Route Case",
+		"Start Mediation",
+		"Mark Resolved",
+		"Start Follow-up",
+		"Close Case",
+	],
+	"Archived": [
+		"Accept Case",
+		"Route Case",
+		"Start Mediation",
+		"Mark Resolved",
+		"Start Follow-up",
+		"Close Case",
+		"Archive Case",
+	],
+	"Not Accepted": ["Decline Case"],
+}
+STATE_WEIGHTS = {
+	"Registered": 6,
+	"Accepted": 5,
+	"Routed": 5,
+	"In Mediation": 8,
+	"In Consultation": 4,
+	"Resolved": 6,
+	"Unresolved": 3,
+	"Referred to Court": 3,
+	"Follow-up": 5,
+	"Closed": 8,
+	"Archived": 4,
+	"Not Accepted": 3,
+}
+SOURCES = [
+	"Police Source",
+	"Government Source",
+	"Litigation Source",
+	"Petition Source",
+	"Grid and Online Source",
+]
+CHANNEL_BY_SOURCE = {
+	"Police Source": "110 Link",
+	"Government Source": "12345 Hotline",
+	"Litigation Source": "Court Referral",
+	"Petition Source": "Window",
+	"Grid and Online Source": "Grid Report",
+}
+# what some applicants say at the window: the shipped risk rules turn these cases yellow, orange or red
+RISK_REMARKS = {
+	3: "申请人称如不解决将去上访。",  # 上访苗头: yellow
+	5: "对方已在网络舆情平台发视频。",  # 网络舆情风险: orange
+	10: "申请人情绪激动，扬言要轻生。",  # 生命安全风险: red
+}
+GROUP_REMARK = "十余名工友曾在工地门口聚集讨要工资。"  # with 10+ parties, 群体性风险: orange
+MATTERS = [
+	(
+		"劳动争议",
+		"Labour Claim",
+		"拖欠工资纠纷",
+		"申请人在某建筑工地务工八个月，工程结束后仍有工资未结清，请求支付。",
+	),
+	(
+		"邻里纠纷",
+		"Dispute Mediation",
+		"相邻通行纠纷",
+		"双方因院前通道被占用发生争执，多次口角，请求调解恢复通行。",
+	),
+	(
+		"婚姻纠纷",
+		"Dispute Mediation",
+		"离婚财产分割纠纷",
+		"双方协议离婚，对共同房产和存款的分割意见不一，请求调解。",
+	),
+	(
+		"医疗纠纷",
+		"Dispute Mediation",
+		"医疗损害赔偿纠纷",
+		"患者术后出现并发症，家属认为医院存在过错，请求赔偿。",
+	),
+	(
+		"宅基地纠纷",
+		"Dispute Mediation",
+		"宅基地界址纠纷",
+		"两户因新建房屋地基越界发生争议，请求依法确定界址。",
+	),
+	(
+		"物业管理",
+		"Dispute Mediation",
+		"物业服务费纠纷",
+		"业主认为物业服务不到位拒交物业费，物业公司请求调解。",
+	),
+	(
+		"消费维权",
+		"Legal Consultation",
+		"预付卡退费纠纷",
+		"健身房停业，会员预付卡余额无法退还，请求协助维权。",
+	),
+	("交通事故", "Dispute Mediation", "交通事故赔偿纠纷", "双方发生交通事故致一方受伤，对赔偿金额存在分歧。"),
+	("信访事项", "Petition", "征地补偿信访事项", "村民对征地补偿标准有异议，多次到县信访，请求重新核算。"),
+	("合同债务", "Dispute Mediation", "民间借贷纠纷", "申请人借款给被申请人，逾期未还，请求调解还款。"),
+]
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高"
+GIVEN = [
+	"建国",
+	"秀英",
+	"志强",
+	"桂兰",
+	"海燕",
+	"国华",
+	"丽娟",
+	"明",
+	"芳",
+	"伟",
+	"静",
+	"磊",
+	"洋",
+	"敏",
+	"军",
+]
+
+
+def load_demo_data(commit: bool = True) -> int:
+	frappe.set_user("Administrator")
+	ensure_centers()
+	ensure_departments()
+	ensure_windows_and_rooms()
+	ensure_users()
+	ensure_staff()
+	created = ensure_cases()
+	if commit:
+		frappe.db.commit()
+	print(
+		f"zongzhi_center demo data: {len(CENTERS)} centres, {len(DEPARTMENTS)} departments, {len(STAFF)} staff, "
+		f"{len(USERS)} users, {created} new cases ({frappe.db.count('ZZ Case')} cases in all)"
+	)
+	return created
+
+
+def print_demo_logins():
+	print(f"Demo logins (password {DEMO_PASSWORD}):")
+	for email, full_name, roles, center, _dept in USERS:
+		print(f"  {email:30} {full_name:12} {', '.join(roles)} @ {center}")
+
+
+def ensure_centers():
+	for name, level, parent, code in CENTERS:
+		if not frappe.db.exists("ZZ Center", name):
+			frappe.get_doc(
+				{
+					"doctype": "ZZ Center",
+					"center_name": name,
+					"level": level,
+					"parent_zz_center": parent,
+					"region_code": code,
+					"phone": "0737-5221234" if level != "Grid" else None,
+					"address": f"湖南省南县{name.replace('综治中心', '')}",
+				}
+			).insert(ignore_permissions=True)
+
+
+def ensure_departments():
+	for name, kind in DEPARTMENTS:
+		if not frappe.db.exists("ZZ Department", name):
+			frappe.get_doc(
+				{
+					"doctype": "ZZ Department",
+					"department_name": name,
+					"department_type": kind,
+					"center": COUNTY,
+				}
+			).insert(ignore_permissions=True)
+
+
+def ensure_windows_and_rooms():
+	for name, kind in WINDOWS:
+		if not frappe.db.exists("ZZ Service Window", {"center": COUNTY, "window_name": name}):
+			frappe.get_doc(
+				{"doctype": "ZZ Service Window", "window_name": name, "window_type": kind, "center": COUNTY}
+			).insert(ignore_permissions=True)
+	for name, capacity in ROOMS:
+		if not frappe.db.exists("ZZ Mediation Room", {"center": COUNTY, "room_name": name}):
+			frappe.get_doc(
+				{"doctype": "ZZ Mediation Room", "room_name": name, "capacity": capacity, "center": COUNTY}
+			).insert(ignore_permissions=True)
+
+
+def ensure_users():
+	for email, full_name, roles, center, department in USERS:
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": full_name,
+					"language": "zh",
+					"send_welcome_email": 0,
+					"new_password": DEMO_PASSWORD,
+				}
+			)
+			user.append_roles(*roles)
+			user.insert(ignore_permissions=True)
+		if not frappe.db.exists(
+			"User Permission", {"user": email, "allow": "ZZ Center", "for_value": center}
+		):
+			add_user_permission("ZZ Center", center, email, ignore_permissions=True, is_default=1)
+		if department:
+			dept = frappe.get_doc("ZZ Department", department)
+			if email not in {row.user for row in dept.handlers}:
+				dept.append("handlers", {"user": email})
+				dept.save(ignore_permissions=True)
+
+
+def ensure_staff():
+	for full_name, mode, department, expertise, user, rota in STAFF:
+		if frappe.db.exists("ZZ Stationed Staff", {"full_name": full_name, "department": department}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Stationed Staff",
+				"full_name": full_name,
+				"mode": mode,
+				"department": department,
+				"center": COUNTY,
+				"user": user,
+				"active_from": "2026-01-01",
+				"expertise": [{"expertise": e} for e in expertise],
+				"duty_rota": [{"weekday": d, "half_day": h} for d, h in rota or []],
+			}
+		).insert(ignore_permissions=True)
+
+
+def demo_id_number(rng: random.Random) -> str:
+	body = f"430921{rng.randint(1960, 2006)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+	return body + ric.calc_check_digit(body + "0")
+
+
+def demo_person(rng: random.Random) -> str:
+	return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def ensure_cases() -> int:
+	rng = random.Random(2026)
+	states = [s for s, weight in STATE_WEIGHTS.items() for _ in range(weight)]
+	mediator = frappe.db.get_value("ZZ Stationed Staff", {"full_name": "老周"})
+	receiving = [c[0] for c in CENTERS if c[1] in ("County", "Township", "Village")]
+	created = 0
+	for i in range(DEMO_CASES):
+		category, matter_type, title, facts = MATTERS[i % len(MATTERS)]
+		title = f"{title}（示例{i + 1:02d}）"
+		source = SOURCES[i % len(SOURCES)]
+		center = COUNTY if i % 3 == 0 else receiving[i % len(receiving)]
+		applicant, respondent = demo_person(rng), demo_person(rng)
+		parties = [
+			{
+				"party_role": "Applicant",
+				"party_type": "Person",
+				"party_name": applicant,
+				"id_number": demo_id_number(rng),
+				"phone": f"139{rng.randint(10000000, 99999999)}",
+				"address": "湖南省南县示例路1号",
+			},
+			{
+				"party_role": "Respondent",
+				"party_type": "Person",
+				"party_name": respondent,
+				"phone": f"137{rng.randint(10000000, 99999999)}",
+			},
+		]
+		if i % 10 == 8:  # a group dispute
+			parties += [
+				{
+					"party_role": "Applicant",
+					"party_type": "Person",
+					"party_name": demo_person(rng),
+					"phone": f"135{rng.randint(10000000, 99999999)}",
+				}
+				for _ in range(rng.randint(10, 56))
+			]
+		target = states[i % len(states)]
+		if frappe.db.exists("ZZ Case", {"title": title}):
+			continue
+		case = frappe.get_doc(
+			{
+				"doctype": "ZZ Case",
+				"title": title,
+				"facts": facts + RISK_REMARKS.get(i % 11, "") + (GROUP_REMARK if i % 10 == 8 else ""),
+				"matter_type": matter_type,
+				"category": category,
+				"source": source,
+				"channel": CHANNEL_BY_SOURCE[source],
+				"receiving_center": center,
+				"amount_in_dispute": rng.choice([0, 3000, 12800, 56000, 1220000]),
+				"parties": parties,
+			}
+		)
+		case.insert(ignore_permissions=True)
+		move_to(case, target, mediator=mediator, department="老周调解工作室")
+		created += 1
+	return created
+
+
+def move_to(case, target: str, mediator: str | None = None, department: str | None = None):
+	"""Walk a case to `target` with the workflow's own actions, filling what each action needs first."""
+	for action in PATHS[target]:
+		if action == "Route Case" and not (case.handling_department or case.assigned_mediator):
+			# chosen on the form and saved, as a dispatcher does: the routing log records the assignment
+			case.handling_department = department
+			case.assigned_mediator = mediator
+			case.save(ignore_permissions=True)
+		if action == "Mark Resolved" and not case.outcome:
+			case.db_set({"outcome": "Resolved by Agreement", "compensation_amount": case.amount_in_dispute})
+		if action == "Decline Case" and not case.not_accepted_reason:
+			case.db_set(
+				{"not_accepted_reason": "不属于本中心受理范围", "redirect_to": "南县人民法院诉讼服务中心"}
+			)
+		case = apply_workflow(case, action)
+	return case

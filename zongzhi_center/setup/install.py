@@ -1,0 +1,125 @@
+"""after_install / after_migrate: idempotent; never overwrites what an administrator changed."""
+
+import json
+import os
+
+import frappe
+
+from zongzhi_center.setup.workflow_sync import sync_workflows
+
+
+def after_install():
+	sync_shipped_records()
+
+
+def after_migrate():
+	sync_shipped_records()
+
+
+def sync_shipped_records():
+	ensure_roles()
+	ensure_expertise()
+	ensure_case_categories()
+	# the workflow first: settings name its states
+	for name, outcome in sync_workflows().items():
+		print(f"zongzhi_center: workflow {name!r}: {outcome}")
+	ensure_named_records("ZZ Risk Rule", "risk_rules.json")
+	ensure_named_records("ZZ Deadline Rule", "deadline_rules.json")
+	ensure_settings()
+	ensure_notifications()
+
+
+def data_path(*parts: str) -> str:
+	return os.path.join(os.path.dirname(__file__), "data", *parts)
+
+
+def load_json(path: str):
+	with open(path, encoding="utf-8") as fh:
+		return json.load(fh)
+
+
+def ensure_roles():
+	# the same file Frappe's fixture sync imports; read here because after_install runs before fixtures
+	for row in load_json(frappe.get_app_path("zongzhi_center", "fixtures", "role.json")):
+		if not frappe.db.exists("Role", row["role_name"]):
+			frappe.get_doc(row).insert(ignore_permissions=True)
+
+
+def ensure_expertise():
+	for name in load_json(data_path("expertise.json")):
+		if not frappe.db.exists("ZZ Expertise", name):
+			frappe.get_doc({"doctype": "ZZ Expertise", "expertise_name": name}).insert(
+				ignore_permissions=True
+			)
+
+
+def ensure_case_categories():
+	def create(node: dict, parent: str | None):
+		if not frappe.db.exists("ZZ Case Category", node["name"]):
+			frappe.get_doc(
+				{
+					"doctype": "ZZ Case Category",
+					"category_name": node["name"],
+					"description": node.get("description"),
+					"is_group": 1 if node.get("children") or parent is None else 0,
+					"parent_zz_case_category": parent,
+				}
+			).insert(ignore_permissions=True)
+		for child in node.get("children") or []:
+			create(child, node["name"])
+
+	create(load_json(data_path("case_categories.json")), None)
+
+
+def ensure_named_records(doctype: str, filename: str):
+	"""Shipped examples, created once: an administrator may edit or delete them and they stay so."""
+	if frappe.db.count(doctype):
+		return
+	for row in load_json(data_path(filename)):
+		frappe.get_doc({"doctype": doctype, **row}).insert(ignore_permissions=True)
+
+
+# where the deadline clock pauses, and where it stops, until an administrator says otherwise
+PAUSED_STATES = ("Awaiting Party",)
+STOPPED_STATES = (
+	"Resolved",
+	"Unresolved",
+	"Referred to Court",
+	"Follow-up",
+	"Closed",
+	"Archived",
+	"Not Accepted",
+)
+
+
+def ensure_settings():
+	settings = frappe.get_single("ZZ Settings")
+	changed = not settings.default_resolve_days  # defaults from the DocType are applied on the first save
+	for fieldname, states in (("paused_states", PAUSED_STATES), ("stopped_states", STOPPED_STATES)):
+		if not settings.get(fieldname):
+			for state in states:
+				if frappe.db.exists("Workflow State", state):
+					settings.append(fieldname, {"workflow_state": state})
+			changed = True
+	if changed:
+		settings.save(ignore_permissions=True)
+
+
+def ensure_notifications():
+	"""Shipped Notification records (Chinese texts), created when missing and then the administrator's
+	to edit, disable or delete: each is created once, recorded as shipped, and never brought back."""
+	for row in load_json(data_path("notifications.json")):
+		key = ("Notification", row["name"])
+		if frappe.db.exists("ZZ Shipped Definition", {"ref_doctype": key[0], "ref_name": key[1]}):
+			continue
+		if not frappe.db.exists(*key):
+			doc = frappe.get_doc({"doctype": "Notification", "enabled": 1, **row})
+			doc.insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Shipped Definition",
+				"ref_doctype": key[0],
+				"ref_name": key[1],
+				"last_sync_note": "created",
+			}
+		).insert(ignore_permissions=True)

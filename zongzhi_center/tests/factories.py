@@ -1,0 +1,190 @@
+"""Small factories for tests: every test builds its own centres, users and cases with unique names."""
+
+import contextlib
+import threading
+
+import frappe
+from frappe.model.workflow import apply_workflow
+from frappe.permissions import add_user_permission
+from stdnum.cn import ric
+
+from zongzhi_center.setup.demo import PATHS, move_to
+
+COUNTY_CODE = "430921"
+TOWN_CODES = ("430921100", "430921101", "430921102")
+
+
+def unique(prefix: str) -> str:
+	return f"{prefix}-{frappe.generate_hash(length=8)}"
+
+
+@contextlib.contextmanager
+def as_user(user: str):
+	previous = frappe.session.user
+	frappe.set_user(user)
+	try:
+		yield
+	finally:
+		frappe.set_user(previous)
+
+
+def make_center(
+	level: str, parent: str | None = None, region_code: str | None = None, name: str | None = None
+):
+	return frappe.get_doc(
+		{
+			"doctype": "ZZ Center",
+			"center_name": name or unique(f"测试{level}"),
+			"level": level,
+			"parent_zz_center": parent,
+			"region_code": region_code,
+		}
+	).insert(ignore_permissions=True)
+
+
+def make_center_tree() -> frappe._dict:
+	"""county → township A (→ village A → grid A) and township B."""
+	county = make_center("County", None, COUNTY_CODE)
+	town_a = make_center("Township", county.name, TOWN_CODES[0])
+	town_b = make_center("Township", county.name, TOWN_CODES[1])
+	village_a = make_center("Village", town_a.name, TOWN_CODES[0] + "201")
+	grid_a = make_center("Grid", village_a.name)
+	return frappe._dict(
+		county=county.name,
+		town_a=town_a.name,
+		town_b=town_b.name,
+		village_a=village_a.name,
+		grid_a=grid_a.name,
+	)
+
+
+def make_user(roles: list[str], center: str | None = None, with_api_key: bool = False) -> str:
+	email = f"{frappe.generate_hash(length=10)}@zz-test.example.com"
+	user = frappe.get_doc(
+		{"doctype": "User", "email": email, "first_name": "测试用户", "send_welcome_email": 0}
+	)
+	user.append_roles(*roles)
+	if with_api_key:
+		user.api_key = frappe.generate_hash(length=15)
+		user.api_secret = frappe.generate_hash(length=15)
+	user.insert(ignore_permissions=True)
+	if center:
+		add_user_permission("ZZ Center", center, email, ignore_permissions=True, is_default=1)
+	return email
+
+
+def api_credentials(user: str) -> str:
+	doc = frappe.get_doc("User", user)
+	return f"{doc.api_key}:{doc.get_password('api_secret')}"
+
+
+def make_department(center: str, handlers: tuple[str, ...] = (), department_type: str = "Police") -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Department",
+				"department_name": unique("测试部门"),
+				"department_type": department_type,
+				"center": center,
+				"handlers": [{"user": u} for u in handlers],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def id_number(seed: int = 0) -> str:
+	body = f"{COUNTY_CODE}{1994 + seed % 12}{seed % 12 + 1:02d}{seed % 28 + 1:02d}{seed % 1000:03d}"
+	return body + ric.calc_check_digit(body + "0")
+
+
+def case_dict(center: str, **overrides) -> dict:
+	doc = {
+		"doctype": "ZZ Case",
+		"title": unique("测试案件"),
+		"facts": "双方因院前通道被占用发生争执，请求调解。",
+		"matter_type": "Dispute Mediation",
+		"source": "Petition Source",
+		"channel": "Window",
+		"receiving_center": center,
+		"parties": [
+			{
+				"party_role": "Applicant",
+				"party_type": "Person",
+				"party_name": "张测试",
+				"id_number": id_number(1),
+				"phone": "13912345678",
+				"address": "湖南省南县测试路1号",
+			},
+			{
+				"party_role": "Respondent",
+				"party_type": "Person",
+				"party_name": "李测试",
+				"phone": "13712345678",
+			},
+		],
+	}
+	doc.update(overrides)
+	return doc
+
+
+def make_case(center: str, user: str = "Administrator", **overrides):
+	with as_user(user):
+		return frappe.get_doc(case_dict(center, **overrides)).insert()
+
+
+def move_case(case_name: str, target_state: str, department: str | None = None):
+	"""Move a case to a state along the default workflow, as Administrator (who holds every role)."""
+	with as_user("Administrator"):
+		case = frappe.get_doc("ZZ Case", case_name)
+		if "Route Case" in PATHS[target_state] and not (department or case.handling_department):
+			department = make_department(case.current_center)
+		move_to(case, target_state, department=department)
+		return frappe.get_doc("ZZ Case", case_name)
+
+
+def edit_case(user: str, case_name: str, **values):
+	"""Change fields of a case and save it as ``user``, as the form does."""
+	with as_user(user):
+		doc = frappe.get_doc("ZZ Case", case_name)
+		doc.update(values)
+		doc.save()
+		return doc
+
+
+def act(user: str, case_name: str, action: str):
+	with as_user(user):
+		return apply_workflow(frappe.get_doc("ZZ Case", case_name), action)
+
+
+def delete_committed(tree: frappe._dict, users) -> None:
+	"""Undo what a test had to commit (for threads or HTTP requests on other connections)."""
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	centers = list(tree.values())
+	for name in frappe.get_all("ZZ Case", filters={"receiving_center": ["in", centers]}, pluck="name"):
+		frappe.delete_doc("ZZ Case", name, force=True, ignore_permissions=True)
+	for user in users:
+		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
+	for center in (tree.grid_a, tree.village_a, tree.town_b, tree.town_a, tree.county):  # leaves first
+		frappe.delete_doc("ZZ Center", center, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+def run_in_thread(target, *args):
+	"""Run `target` in a fresh thread (its own Frappe context and DB connection) and return its result."""
+	box = {}
+
+	def runner():
+		try:
+			box["result"] = target(*args)
+		except BaseException as e:
+			box["error"] = e
+
+	thread = threading.Thread(target=runner)
+	thread.start()
+	thread.join()
+	if "error" in box:
+		raise box["error"]
+	return box.get("result")

@@ -1,0 +1,238 @@
+# Copyright (c) 2026, Zongzhi Center contributors
+# For license information, please see license.txt
+
+import secrets
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.model.workflow import get_workflow_name
+from frappe.utils import cint, now_datetime, strip_html
+
+from zongzhi_center.exceptions import (
+	CaseWithoutApplicantError,
+	CaseWithoutFactsError,
+	FirstReceiverImmutableError,
+	InvalidIDNumberError,
+	InvalidPhoneError,
+	ReceivingCenterNotAllowedError,
+	StateEditNotAllowedError,
+	StateRequirementError,
+	TierBelowCenterError,
+)
+from zongzhi_center.permissions.case import is_unscoped
+from zongzhi_center.permissions.centers import allowed_centers, default_center
+from zongzhi_center.services import access, risk, routing, sla
+from zongzhi_center.services.case_number import next_case_number
+from zongzhi_center.utils import identity, levels
+from zongzhi_center.zongzhi_center.doctype.zz_center.zz_center import region_code_for
+
+RESOLVED_OUTCOMES = ("Resolved by Agreement", "Resolved", "Withdrawn")
+
+
+class ZZCase(Document):
+	def before_insert(self):
+		# 首问负责: whoever registers the case is its first receiver, whatever the request says
+		self.first_receiver = frappe.session.user
+		self.tracking_token = secrets.token_urlsafe(24)  # 192 random bits, unrelated to the case number
+		self.case_number = None
+		if not self.receiving_center:
+			self.receiving_center = default_center(frappe.session.user)
+		self.validate_receiving_center_allowed()
+		self.received_at = now_datetime()
+
+	def validate(self):
+		before = None if self.is_new() else self.get_doc_before_save()
+		self.guard_first_receiver()
+		self.set_center_and_tier()
+		self.validate_facts()
+		self.validate_parties()
+		risk.apply(self, before)
+		routing.apply_moves(self, before)
+		self.validate_tier()
+		self.validate_state_requirements()
+		self.enforce_state_edit_permission()
+		self.set_deadlines(before)
+
+	def after_insert(self):
+		access.sync(self.name)  # 首问负责: the first receiver keeps read access wherever the case goes
+
+	def on_update(self):
+		risk.after_save(self)
+		routing.after_save(self)
+		if self.ownership_changed():
+			access.sync(self.name)
+
+	def ownership_changed(self) -> bool:
+		before = self.get_doc_before_save()
+
+		def members(doc):
+			return [(m.user, str(m.from_date or ""), str(m.to_date or "")) for m in doc.task_force]
+
+		return not before or before.leader != self.leader or members(before) != members(self)
+
+	def db_insert(self, *args, **kwargs):
+		# the number is taken at the last moment, after every validation passed, so bad input uses none
+		region = region_code_for(self.receiving_center)
+		self.case_number = next_case_number(region, now_datetime().year)
+		return super().db_insert(*args, **kwargs)
+
+	# ------------------------------------------------------------------ intake
+	def validate_receiving_center_allowed(self):
+		if not self.receiving_center:
+			frappe.throw(_("Choose the centre that receives the case."), exc=frappe.MandatoryError)
+		user = frappe.session.user
+		if is_unscoped(user):
+			return
+		allowed = allowed_centers(user)
+		if allowed is None or self.receiving_center not in allowed:
+			frappe.throw(
+				_("You can register cases only for your own centre and the centres below it."),
+				exc=ReceivingCenterNotAllowedError,
+				title=_("Not Permitted"),
+			)
+
+	def guard_first_receiver(self):
+		if self.is_new():
+			return
+		before = self.get_doc_before_save()
+		if before and before.first_receiver != self.first_receiver:
+			frappe.throw(
+				_("The first receiver (首问) of a case never changes."),
+				exc=FirstReceiverImmutableError,
+				title=_("Not Permitted"),
+			)
+
+	def set_center_and_tier(self):
+		self.current_center = self.current_center or self.receiving_center
+		if not self.tier and self.current_center:
+			self.tier = frappe.db.get_value("ZZ Center", self.current_center, "level")
+
+	# ------------------------------------------------------------------ content
+	def validate_facts(self):
+		if not strip_html(self.facts or "").strip():
+			frappe.throw(
+				_("Describe the facts of the case: what happened, and what the applicant asks for."),
+				exc=CaseWithoutFactsError,
+				title=_("Facts Missing"),
+			)
+
+	def validate_parties(self):
+		require_phone = cint(frappe.db.get_single_value("ZZ Settings", "require_applicant_phone"))
+		for row in self.parties:
+			row.party_name = (row.party_name or "").strip()
+			self.normalise_identifier(row)
+			self.normalise_phone(row, require_phone)
+		if not any(row.party_role == "Applicant" for row in self.parties):
+			frappe.throw(
+				_("A case needs at least one applicant (申请人) among its parties."),
+				exc=CaseWithoutApplicantError,
+				title=_("Applicant Missing"),
+			)
+		self.party_count = len(self.parties)
+
+	def normalise_identifier(self, row):
+		# messages name the row, never the rejected number: ID numbers must not reach logs or error reports
+		try:
+			if row.party_type == "Organisation":
+				row.id_number = identity.normalise_credit_code(row.id_number)
+			else:
+				row.id_number = identity.normalise_id_number(row.id_number)
+		except identity.InvalidIdentifier:
+			if row.party_type == "Organisation":
+				message = _(
+					"Parties row {0}: the unified social credit code is not valid (18 characters, check character last)."
+				)
+			else:
+				message = _(
+					"Parties row {0}: the resident ID number is not valid (18 characters, the last a digit or X, check digit per GB 11643)."
+				)
+			frappe.throw(message.format(row.idx), exc=InvalidIDNumberError, title=_("Invalid ID Number"))
+
+	def normalise_phone(self, row, require_phone: int):
+		try:
+			row.phone = identity.normalise_phone(row.phone)
+		except identity.InvalidIdentifier:
+			frappe.throw(
+				_(
+					"Parties row {0}: the phone number is not a valid mainland mobile or landline number."
+				).format(row.idx),
+				exc=InvalidPhoneError,
+				title=_("Invalid Phone Number"),
+			)
+		if require_phone and not row.phone and row.party_role == "Applicant" and row.party_type == "Person":
+			frappe.throw(
+				_(
+					"Parties row {0}: an applicant needs a phone number so that the centre can reach them."
+				).format(row.idx),
+				exc=InvalidPhoneError,
+				title=_("Phone Number Missing"),
+			)
+
+	def validate_tier(self):
+		center_level = frappe.db.get_value("ZZ Center", self.current_center, "level")
+		if levels.rank(self.tier) < levels.rank(center_level):
+			frappe.throw(
+				_(
+					"The tier {0} is below the level of {1} ({2}): a case is handled at its centre's level or higher."
+				).format(frappe.bold(_(self.tier)), frappe.bold(self.current_center), _(center_level)),
+				exc=TierBelowCenterError,
+				title=_("Invalid Tier"),
+			)
+
+	# ------------------------------------------------------------------ workflow
+	def state_changed(self) -> bool:
+		before = self.get_doc_before_save()
+		return not before or before.workflow_state != self.workflow_state
+
+	def validate_state_requirements(self):
+		if not self.state_changed():
+			return
+		state = self.workflow_state
+		if state == "Not Accepted" and not (self.not_accepted_reason or "").strip():
+			self.throw_requirement(
+				_(
+					"Write the reason for not accepting the case, and where the applicant can go instead, then save before declining it."
+				)
+			)
+		if state == "Routed" and not (self.handling_department or self.assigned_mediator):
+			self.throw_requirement(
+				_("Choose the handling department or the mediator and save before routing the case.")
+			)
+		if state == "Resolved" and self.outcome not in RESOLVED_OUTCOMES:
+			self.throw_requirement(
+				_("Choose how the case was resolved (outcome) and save before marking it resolved.")
+			)
+
+	def set_deadlines(self, before):
+		now = now_datetime()
+		if self.workflow_state == "Accepted" and not self.accepted_at:
+			self.accepted_at = now
+			self.clock_started_at = self.clock_started_at or now
+		sla.track_pauses(self, before.workflow_state if before else None, now)
+		sla.refresh(self, now)
+
+	def throw_requirement(self, message: str):
+		frappe.throw(message, exc=StateRequirementError, title=_("Missing Information"))
+
+	def enforce_state_edit_permission(self):
+		"""Who may edit a case in a state is the Workflow's "Only Allow Edit For" — enforced here for the
+		REST API as the desk enforces it in the form. Transitions are checked by Frappe's workflow."""
+		if self.is_new() or self.flags.ignore_permissions or self.state_changed():
+			return
+		user = frappe.session.user
+		if is_unscoped(user):
+			return
+		workflow_name = get_workflow_name(self.doctype)
+		if not workflow_name:
+			return
+		workflow = frappe.get_cached_doc("Workflow", workflow_name)
+		editors = {row.allow_edit for row in workflow.states if row.state == self.workflow_state}
+		if editors and not editors & set(frappe.get_roles(user)):
+			frappe.throw(
+				_("A case in state {0} can be edited only by: {1}.").format(
+					frappe.bold(_(self.workflow_state)), ", ".join(_(r) for r in sorted(editors))
+				),
+				exc=StateEditNotAllowedError,
+				title=_("Not Permitted"),
+			)
