@@ -35,14 +35,26 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	if scope == "all":
 		return ""
 	if scope == "center":
-		return "" if allowed_centers(user) else NO_ROWS
+		# with a centre, Frappe's User Permissions scope the list and add the shared cases themselves
+		return "" if allowed_centers(user) else or_shared(NO_ROWS, user)
 	if scope == "department":
 		departments = handler_departments(user)
 		if not departments:
-			return NO_ROWS
+			return or_shared(NO_ROWS, user)
 		values = ", ".join(frappe.db.escape(d) for d in departments)
-		return f"`tabZZ Case`.`handling_department` in ({values})"
+		return or_shared(f"`tabZZ Case`.`handling_department` in ({values})", user)
 	return ""  # no case role: the DocType permissions decide (e.g. integration: own records only)
+
+
+def or_shared(condition: str, user: str) -> str:
+	"""The condition, or one of the cases shared with the user (a consultation they were summoned to, a
+	task force they serve on: services.access). Frappe adds shared documents to a list only where User
+	Permissions apply, and these users have none."""
+	shared = frappe.share.get_shared("ZZ Case", user)
+	if not shared:
+		return condition
+	names = ", ".join(frappe.db.escape(name) for name in shared)
+	return f"({condition} or `tabZZ Case`.`name` in ({names}))"
 
 
 def party_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

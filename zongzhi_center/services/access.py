@@ -72,7 +72,12 @@ def sync(case_name: str):
 				"ZZ Case", case.name, user, read=1, write=int(write), flags={"ignore_share_permission": True}
 			)
 	for user in set(before) - set(now):
-		frappe.share.remove("ZZ Case", case.name, user, flags={"ignore_share_permission": True})
+		frappe.share.remove(
+			"ZZ Case",
+			case.name,
+			user,
+			flags={"ignore_share_permission": True, "ignore_permissions": True},
+		)
 	if now != before:
 		case.db_set(
 			"access_granted", json.dumps(now, ensure_ascii=False, sort_keys=True), update_modified=False

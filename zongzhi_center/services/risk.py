@@ -19,6 +19,9 @@ RED = "Red"
 
 def apply(case, before):
 	"""Set the colour, the reasons and (for a case turning red) the move up to the red-case tier."""
+	# what after_save reports is about this save only, however often the same object is saved
+	case.flags.zz_turned_red = False
+	case.flags.zz_override_note = None
 	facts = CaseFacts(
 		category_path=rules.category_path(case.category),
 		source=case.source,

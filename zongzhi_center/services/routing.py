@@ -81,6 +81,7 @@ def open_entry(case, moves=("Assigned", "Transferred")):
 
 def apply_moves(case, before):
 	"""Called from the case's validate(): turns what changed on the form into moves and log entries."""
+	case.flags.zz_moved = False  # flags live on the document object, which may be saved again
 	handing_over = case.workflow_state == HANDED_OVER and (
 		before is None or before.workflow_state != HANDED_OVER
 	)
@@ -102,6 +103,7 @@ def apply_center_move(case):
 		)
 	case.target_center = None
 	move = case.flags.zz_move or None
+	case.flags.zz_move = None  # consumed: a later save of the same object is no move
 	if not move:
 		if target in get_ancestors_of("ZZ Center", case.current_center):
 			move = "Escalated"

@@ -23,6 +23,12 @@ from zongzhi_center.tests.factories import (
 PHONE = "13955554444"
 
 
+def call_whitelisted(cmd: str, *args, **kwargs):
+	"""Call a whitelisted method by the name a request uses, through the app's overrides as a request is."""
+	method = (frappe.get_hooks("override_whitelisted_methods").get(cmd) or [cmd])[-1]
+	return frappe.get_attr(method)(*args, **kwargs)
+
+
 class ScopedTestCase(FrappeTestCase):
 	"""County → township A (→ village A → grid A) and township B, a case in each township."""
 
@@ -61,6 +67,11 @@ class ScopedTestCase(FrappeTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.local.form_dict = frappe._dict()
+
+	@staticmethod
+	def set_form_dict(**params):
+		# the request's parameters, as the desk sends them; set after frappe.set_user, which clears them
+		frappe.local.form_dict = frappe._dict(params)
 
 	def visible(self, user: str) -> set[str]:
 		with as_user(user):
@@ -103,14 +114,14 @@ class TestCentreScope(ScopedTestCase):
 	def test_count(self):
 		filters = {"title": ["like", f"{self.marker}%"]}
 		with as_user(self.clerk_b):
-			self.assertEqual(frappe.client.get_count("ZZ Case", filters=filters), 2)
+			self.assertEqual(call_whitelisted("frappe.client.get_count", "ZZ Case", filters=filters), 2)
 		with as_user(self.director_county):
-			self.assertEqual(frappe.client.get_count("ZZ Case", filters=filters), 4)
+			self.assertEqual(call_whitelisted("frappe.client.get_count", "ZZ Case", filters=filters), 4)
 		# the list view's own count
-		frappe.local.form_dict = frappe._dict(
-			doctype="ZZ Case", filters=json.dumps([["ZZ Case", "title", "like", f"{self.marker}%"]])
-		)
 		with as_user(self.clerk_b):
+			self.set_form_dict(
+				doctype="ZZ Case", filters=json.dumps([["ZZ Case", "title", "like", f"{self.marker}%"]])
+			)
 			self.assertEqual(reportview.get_count(), 2)
 
 	def test_client_get_list(self):
@@ -124,21 +135,21 @@ class TestCentreScope(ScopedTestCase):
 		self.assertEqual({r["name"] for r in rows}, {self.case_a, self.case_grid})
 
 	def test_report_view(self):
-		frappe.local.form_dict = frappe._dict(
-			doctype="ZZ Case",
-			fields=json.dumps(["`tabZZ Case`.`name`", "`tabZZ Case`.`title`"]),
-			filters=json.dumps([["ZZ Case", "title", "like", f"{self.marker}%"]]),
-			view="Report",
-			start=0,
-			page_length=100,
-		)
 		with as_user(self.clerk_b):
+			self.set_form_dict(
+				doctype="ZZ Case",
+				fields=json.dumps(["`tabZZ Case`.`name`", "`tabZZ Case`.`title`"]),
+				filters=json.dumps([["ZZ Case", "title", "like", f"{self.marker}%"]]),
+				view="Report",
+				start=0,
+				page_length=100,
+			)
 			result = reportview.get()
 		names = {row[0] for row in result["values"]}
 		self.assertEqual(names, {self.case_b, self.case_dept})
 
 	def test_export_needs_the_export_permission_and_stays_in_the_subtree(self):
-		frappe.local.form_dict = frappe._dict(
+		export = dict(
 			doctype="ZZ Case",
 			file_format_type="CSV",
 			title="cases",
@@ -146,8 +157,10 @@ class TestCentreScope(ScopedTestCase):
 			filters=json.dumps([["ZZ Case", "title", "like", f"{self.marker}%"]]),
 		)
 		with as_user(self.clerk_a), self.assertRaises(frappe.PermissionError):
+			self.set_form_dict(**export)
 			reportview.export_query()
 		with as_user(self.director_a):
+			self.set_form_dict(**export)
 			reportview.export_query()
 		content = frappe.response.get("filecontent") or b""
 		content = content.decode() if isinstance(content, bytes) else content
@@ -198,6 +211,8 @@ class TestCentreScope(ScopedTestCase):
 
 	def test_integration_sees_only_what_it_submitted(self):
 		own = make_case(self.tree.town_a, self.integration, title=f"{self.marker} api", channel="API").name
+		# the other tests of this class count the cases titled with the marker
+		self.addCleanup(frappe.delete_doc, "ZZ Case", own, force=True, ignore_permissions=True)
 		self.assertEqual(self.visible(self.integration), {own})
 		self.assertFalse(frappe.has_permission("ZZ Case", "read", doc=self.case_a, user=self.integration))
 
@@ -238,15 +253,15 @@ class TestPersonalData(ScopedTestCase):
 		self.assertNotIn(PHONE, frappe.as_json(rows))
 
 	def test_report_view_of_party_phone_hidden_from_leader(self):
-		frappe.local.form_dict = frappe._dict(
-			doctype="ZZ Case",
-			fields=json.dumps(["`tabZZ Case`.`name`", "`tabZZ Case Party`.`phone`"]),
-			filters=json.dumps([["ZZ Case", "name", "=", self.case_a]]),
-			view="Report",
-			start=0,
-			page_length=20,
-		)
 		with as_user(self.leader):
+			self.set_form_dict(
+				doctype="ZZ Case",
+				fields=json.dumps(["`tabZZ Case`.`name`", "`tabZZ Case Party`.`phone`"]),
+				filters=json.dumps([["ZZ Case", "name", "=", self.case_a]]),
+				view="Report",
+				start=0,
+				page_length=20,
+			)
 			result = reportview.get()
 		self.assertNotIn(PHONE, frappe.as_json(result))
 
@@ -300,7 +315,7 @@ class TestPersonalData(ScopedTestCase):
 					"phone": "13633334444",
 				},
 			)
-			doc.save()
+			doc.save(ignore_version=False)  # tests skip the Version log unless asked
 		versions = frappe.get_all(
 			"Version",
 			filters={"ref_doctype": "ZZ Case", "docname": self.case_a},
@@ -310,4 +325,6 @@ class TestPersonalData(ScopedTestCase):
 		self.assertTrue(versions)
 		for number in (PHONE, "13811112222", "13633334444"):
 			self.assertNotIn(number, versions[0])
-		self.assertIn("钱第三", versions[0])  # names and other changes are still recorded
+		# names and other changes are still recorded
+		added = json.loads(versions[0])["added"]
+		self.assertEqual([row["party_name"] for _table, row in added], ["钱第三"])

@@ -8,6 +8,7 @@ from zongzhi_center.exceptions import StateEditNotAllowedError, StateRequirement
 from zongzhi_center.tests.factories import (
 	act,
 	as_user,
+	edit_case,
 	make_case,
 	make_center_tree,
 	make_department,
@@ -95,6 +96,8 @@ class TestCaseWorkflow(FrappeTestCase):
 					case.db_set("not_accepted_reason", "不属于受理范围")
 				if action == "Mark Resolved":
 					case.db_set("outcome", "Resolved")
+				if action == "Route Case":  # as the dispatcher does: choose the department, save, then route
+					edit_case(self.users["dispatcher"], case.name, handling_department=self.department)
 				if action == "Return Case":
 					case.db_set("move_reason", "不属于本部门职责")
 				with self.assertRaises((WorkflowTransitionError, frappe.PermissionError)):
