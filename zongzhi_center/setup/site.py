@@ -18,12 +18,19 @@ CENTER_SETUP = {
 
 
 def complete_setup() -> bool:
-	"""Answer the setup wizard for a centre in mainland China, once. Returns whether it did anything."""
-	if cint(frappe.db.get_single_value("System Settings", "setup_complete")):
-		return False
-	update_system_settings(frappe._dict(CENTER_SETUP))
-	frappe.db.set_single_value("System Settings", "first_day_of_the_week", "Monday")
-	frappe.db.set_value("User", "Administrator", "language", "zh")
-	disable_future_access()
+	"""Answer the setup wizard for a centre in mainland China, once. Returns whether it changed anything."""
+	changed = False
+	if not cint(frappe.db.get_single_value("System Settings", "setup_complete")):
+		update_system_settings(frappe._dict(CENTER_SETUP))
+		frappe.db.set_single_value("System Settings", "first_day_of_the_week", "Monday")
+		frappe.db.set_value("User", "Administrator", "language", "zh")
+		disable_future_access()
+		changed = True
+	if not frappe.db.get_default("currency"):
+		# amounts in dispute and compensation are in yuan; without a default the desk shows another currency
+		if not frappe.db.get_value("Currency", "CNY", "symbol"):
+			frappe.db.set_value("Currency", "CNY", {"enabled": 1, "symbol": "¥"})
+		frappe.db.set_default("currency", "CNY")
+		changed = True
 	frappe.db.commit()
-	return True
+	return changed

@@ -64,6 +64,8 @@ function show_deadline(frm) {
 	const colour = { "On Track": "green", "Due Soon": "orange", Overdue: "red", Paused: "blue" };
 	const due = frm.doc.accepted_at ? frm.doc.due_date : frm.doc.accept_by;
 	const label = frm.doc.accepted_at ? __("Resolve By") : __("Accept By");
-	const when = due ? ` · ${label} ${frappe.datetime.str_to_user(due)} (${frappe.datetime.comment_when(due)})` : "";
+	const days = due ? frappe.datetime.get_day_diff(due, frappe.datetime.now_date()) : 0;
+	const left = days >= 0 ? __("{0} days left", [days]) : __("{0} days overdue", [-days]);
+	const when = due ? ` · ${label} ${frappe.datetime.str_to_user(due)}（${left}）` : "";
 	frm.dashboard.set_headline_alert(`${__(frm.doc.sla_status)}${when}`, colour[frm.doc.sla_status]);
 }
