@@ -60,6 +60,7 @@ function show_on_duty(frm) {
 
 // 限时办结: the deadline the case now runs against, how long is left, and its status
 function show_deadline(frm) {
+	frm.dashboard.clear_headline(); // the form appends headlines: one per refresh otherwise
 	if (!frm.doc.sla_status) return;
 	const colour = { "On Track": "green", "Due Soon": "orange", Overdue: "red", Paused: "blue" };
 	const due = frm.doc.accepted_at ? frm.doc.due_date : frm.doc.accept_by;
