@@ -68,6 +68,32 @@ class TestRouting(FrappeTestCase):
 		# the first receiver heard of both moves
 		self.assertGreaterEqual(self.notifications(self.clerk, case.name), 2)
 
+	def test_first_receiver_is_told_of_each_move_after_two_transfers(self):
+		case = self.accepted_case()
+		before = self.notifications(self.clerk, case.name)
+		edit_case(self.dispatcher, case.name, handling_department=self.police)
+		act(self.dispatcher, case.name, "Route Case")
+		edit_case(
+			self.dispatcher, case.name, handling_department=self.justice, move_reason="属司法所职责"
+		)
+		moved = edit_case(
+			self.dispatcher, case.name, handling_department=self.police, move_reason="涉及治安，转回派出所"
+		)
+		self.assertEqual([r.move for r in moved.routing_log], ["Assigned", "Transferred", "Transferred"])
+		# one notice per move, naming the case by its number and nobody's personal data
+		subjects = frappe.get_all(
+			"Notification Log",
+			filters={"for_user": self.clerk, "document_name": case.name},
+			pluck="subject",
+			order_by="creation asc",
+		)
+		self.assertEqual(len(subjects), before + 3)
+		for subject in subjects[-3:]:
+			self.assertIn(moved.case_number, subject)
+			self.assertNotIn("13912345678", subject)
+		# and they still read the case, which is no longer in their hands
+		self.assertTrue(frappe.has_permission("ZZ Case", "read", case.name, user=self.clerk))
+
 	def test_return_needs_a_reason_and_is_answered_in_the_log(self):
 		case = self.accepted_case()
 		edit_case(self.dispatcher, case.name, handling_department=self.police)

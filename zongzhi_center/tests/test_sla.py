@@ -1,6 +1,7 @@
 """Deadlines on real cases: the rule a case gets, the calendar it counts in, pauses, and the scheduled
 job marking overdue cases and escalating them exactly once per breach."""
 
+import threading
 from datetime import datetime, timedelta
 
 import frappe
@@ -9,7 +10,15 @@ from frappe.utils import get_datetime, now_datetime
 
 from zongzhi_center.exceptions import InvalidRuleError
 from zongzhi_center.services import rules, sla
-from zongzhi_center.tests.factories import act, make_case, make_center_tree, make_user, move_case, unique
+from zongzhi_center.tests.factories import (
+	act,
+	delete_committed,
+	make_case,
+	make_center_tree,
+	make_user,
+	move_case,
+	unique,
+)
 
 
 def at(text: str) -> datetime:
@@ -227,3 +236,60 @@ class TestAutoEscalation(FrappeTestCase):
 			frappe.db.exists("Notification Log", {"for_user": self.clerk, "document_name": case.name})
 		)
 		self.assertTrue(frappe.has_permission("ZZ Case", "read", case.name, user=self.clerk))
+
+
+class TestJobRunTwiceAtOnce(FrappeTestCase):
+	"""Commits its fixtures (the job runs on other connections), so it keeps no class fixtures."""
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		rules.clear_cache()
+
+	def test_two_runs_of_the_job_at_once_escalate_a_breach_once(self):
+		"""The scheduler may start the job while the previous run is still going: both look at the same
+		overdue case at the same moment, in their own connections; one escalates it, the other waits on
+		the row lock and then finds the breach answered. The fixtures are committed and removed after."""
+		tree = make_center_tree()
+		clerk = make_user(["ZZ Intake Clerk"], tree.town_a)
+		category = make_category()
+		rule = make_rule(category=category, resolve_value=1, auto_escalate=1)
+		case = make_case(tree.town_a, clerk, category=category)
+		move_case(case.name, "Accepted")
+		long_ago = now_datetime() - timedelta(days=30)
+		frappe.db.set_value("ZZ Case", case.name, {"accepted_at": long_ago, "clock_started_at": long_ago})
+		frappe.db.commit()
+		self.addCleanup(frappe.delete_doc, "ZZ Case Category", category, force=True)
+		self.addCleanup(frappe.delete_doc, "ZZ Deadline Rule", rule, force=True)
+		self.addCleanup(delete_committed, tree, [clerk])
+
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		barrier = threading.Barrier(2)
+		outcomes, errors = [], []
+
+		def run_job():
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			try:
+				frappe.flags.in_test = True
+				frappe.set_user("Administrator")
+				barrier.wait(timeout=30)
+				outcomes.append(sla.update_case(case.name, now_datetime()))
+				frappe.db.commit()
+			except Exception as e:
+				errors.append(repr(e))
+				frappe.db.rollback()
+			finally:
+				frappe.destroy()
+
+		threads = [threading.Thread(target=run_job) for _ in range(2)]
+		for thread in threads:
+			thread.start()
+		for thread in threads:
+			thread.join(timeout=120)
+
+		self.assertEqual(errors, [])
+		self.assertEqual(sorted(outcomes), ["checked", "escalated"])
+		frappe.db.rollback()  # a fresh snapshot: what the two runs committed
+		stored = frappe.get_doc("ZZ Case", case.name)
+		self.assertEqual([r.move for r in stored.routing_log].count("Auto-escalated"), 1)
+		self.assertEqual(stored.current_center, tree.county)
