@@ -6,8 +6,8 @@ a site whose administrator went through the wizard (or changed these settings si
 """
 
 import frappe
-from frappe.utils import cint
 from frappe.desk.page.setup_wizard.setup_wizard import disable_future_access, update_system_settings
+from frappe.utils import cint
 
 CENTER_SETUP = {
 	"language": "简体中文",

@@ -73,9 +73,7 @@ class TestRouting(FrappeTestCase):
 		before = self.notifications(self.clerk, case.name)
 		edit_case(self.dispatcher, case.name, handling_department=self.police)
 		act(self.dispatcher, case.name, "Route Case")
-		edit_case(
-			self.dispatcher, case.name, handling_department=self.justice, move_reason="属司法所职责"
-		)
+		edit_case(self.dispatcher, case.name, handling_department=self.justice, move_reason="属司法所职责")
 		moved = edit_case(
 			self.dispatcher, case.name, handling_department=self.police, move_reason="涉及治安，转回派出所"
 		)
