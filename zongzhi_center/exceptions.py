@@ -73,3 +73,7 @@ class ConsultationError(frappe.ValidationError):
 
 class ConflictOfInterestError(frappe.PermissionError):
 	pass
+
+
+class AttendanceNotOwnError(frappe.PermissionError):
+	"""Stationed staff record their own attendance only; dispatchers and directors record anyone's."""

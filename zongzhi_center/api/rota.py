@@ -31,3 +31,9 @@ def day_roster(center: str | None = None, day: str | None = None) -> list[dict]:
 	"""'Who is here today': each staff member's morning and afternoon."""
 	_require_staff_read()
 	return rota.roster(center, getdate(day) if day else getdate())
+
+
+@frappe.whitelist(methods=["POST"])
+def check_in_out() -> dict:
+	"""考勤 for the session user's own stationed-staff record: check in, or check out if checked in."""
+	return rota.check_in_out(frappe.session.user, now_datetime())

@@ -4,7 +4,7 @@ cases, turned into the engine's plain objects to answer "who is here now" and "w
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import frappe
 from frappe import _
@@ -163,3 +163,55 @@ def mark_absences(day: date | None = None, commit: bool = True) -> int:
 	if commit:
 		frappe.db.commit()
 	return created
+
+
+# a half-day's boundary for check-in and check-out
+NOON = time(12, 0)
+# who may record attendance for any stationed staff member, not only their own
+ATTENDANCE_KEEPERS = frozenset({"ZZ Dispatcher", "ZZ Center Director", "System Manager"})
+
+
+def own_staff_record(user: str) -> str | None:
+	"""The active stationed-staff record of ``user`` today, if any."""
+	day = getdate(today())
+	# get_all: the user's own record, looked up to let them check in
+	for row in frappe.get_all(
+		"ZZ Stationed Staff",
+		filters={"user": user},
+		fields=["name", "active_from", "active_to"],
+		order_by="active_from desc",
+	):
+		if (not row.active_from or getdate(row.active_from) <= day) and (
+			not row.active_to or day <= getdate(row.active_to)
+		):
+			return row.name
+	return None
+
+
+def check_in_out(user: str, now: datetime) -> frappe._dict:
+	"""考勤: the first call of a half-day checks the staff member in, the next checks them out."""
+	staff = own_staff_record(user)
+	if not staff:
+		frappe.throw(
+			_("You are not an active stationed staff member, so there is no attendance to record."),
+			frappe.DoesNotExistError,
+			title=_("Not Stationed Staff"),
+		)
+	half_day = "Morning" if now.time() < NOON else "Afternoon"
+	name = frappe.db.get_value(
+		"ZZ Staff Attendance",
+		{"staff": staff, "attendance_date": now.date(), "half_day": ["in", (half_day, "Full Day")]},
+	)
+	doc = (
+		frappe.get_doc("ZZ Staff Attendance", name)
+		if name
+		else frappe.new_doc("ZZ Staff Attendance").update(
+			{"staff": staff, "attendance_date": now.date(), "half_day": half_day}
+		)
+	)
+	if not doc.check_in:
+		doc.update({"check_in": now, "status": "Present"})
+	else:
+		doc.check_out = now
+	doc.save()
+	return frappe._dict(name=doc.name, half_day=doc.half_day, check_in=doc.check_in, check_out=doc.check_out)

@@ -2,9 +2,10 @@
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime
 
 from zongzhi_center.api import rota as rota_api
-from zongzhi_center.exceptions import StaffPeriodError, SummonsResponseError
+from zongzhi_center.exceptions import AttendanceNotOwnError, StaffPeriodError, SummonsResponseError
 from zongzhi_center.services import rota as rota_service
 from zongzhi_center.services import rules
 from zongzhi_center.tests.factories import (
@@ -95,6 +96,46 @@ class TestRota(FrappeTestCase):
 			}
 		)
 		self.assertRaises(StaffPeriodError, duplicate.insert, ignore_permissions=True)
+
+	def test_staff_check_themselves_in_and_out_and_nobody_else(self):
+		def attend(at: str):
+			with as_user(self.staff_user):
+				return rota_service.check_in_out(self.staff_user, get_datetime(at))
+
+		morning = attend("2026-11-24 08:40:00")
+		self.assertEqual(
+			(morning.half_day, str(morning.check_in), morning.check_out),
+			("Morning", "2026-11-24 08:40:00", None),
+		)
+		left = attend("2026-11-24 11:50:00")
+		self.assertEqual(left.name, morning.name)
+		self.assertEqual(str(left.check_out), "2026-11-24 11:50:00")
+		afternoon = attend("2026-11-24 14:05:00")
+		self.assertNotEqual(afternoon.name, morning.name)
+		self.assertEqual(afternoon.half_day, "Afternoon")
+		self.assertEqual(frappe.db.get_value("ZZ Staff Attendance", morning.name, "status"), "Present")
+
+		# through the desk's button, as the session user: someone with no staff record has nothing to record
+		with as_user(self.dispatcher), self.assertRaises(frappe.DoesNotExistError):
+			rota_api.check_in_out()
+		# a staff member cannot record another's attendance; the dispatcher can
+		other = {
+			"doctype": "ZZ Staff Attendance",
+			"staff": self.resident,
+			"attendance_date": "2026-11-25",
+			"half_day": "Morning",
+			"status": "Absent",
+		}
+		with as_user(self.staff_user), self.assertRaises(AttendanceNotOwnError):
+			frappe.get_doc(other).insert()
+		self.assertFalse(
+			frappe.db.exists("ZZ Staff Attendance", {"staff": self.resident, "attendance_date": "2026-11-25"})
+		)
+		with as_user(self.dispatcher):
+			frappe.get_doc(other).insert()
+		self.assertTrue(
+			frappe.db.exists("ZZ Staff Attendance", {"staff": self.resident, "attendance_date": "2026-11-25"})
+		)
 
 	def test_other_centres_staff_are_not_listed(self):
 		self.assertEqual(self.on_duty(self.other_dispatcher, MONDAY_MORNING), {})
