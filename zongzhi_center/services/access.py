@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import frappe
+from frappe.model.document import Document
 from frappe.utils import getdate, today
 
 from zongzhi_center.permissions.case import department_handlers
@@ -60,10 +61,12 @@ def summoned_handlers(case_name: str) -> set[str]:
 	return set(department_handlers(departments))
 
 
-def sync(case_name: str):
+def sync(case: str | Document):
 	"""Share the case with who should see it now, and unshare what the app shared before and no longer
-	should. Only the differences touch the shares."""
-	case = frappe.get_doc("ZZ Case", case_name)
+	should. Only the differences touch the shares. Takes the case's name, or the case being saved (which
+	saves loading it again)."""
+	if not isinstance(case, Document):
+		case = frappe.get_doc("ZZ Case", case)
 	before: dict[str, bool] = json.loads(case.access_granted or "{}")
 	now = wanted(case)
 	for user, write in now.items():

@@ -55,13 +55,13 @@ class ZZCase(Document):
 		self.set_deadlines(before)
 
 	def after_insert(self):
-		access.sync(self.name)  # 首问负责: the first receiver keeps read access wherever the case goes
+		access.sync(self)  # 首问负责: the first receiver keeps read access wherever the case goes
 
 	def on_update(self):
 		risk.after_save(self)
 		routing.after_save(self)
-		if self.ownership_changed():
-			access.sync(self.name)
+		if not self.flags.in_insert and self.ownership_changed():  # after_insert shared a new case
+			access.sync(self)
 
 	def ownership_changed(self) -> bool:
 		before = self.get_doc_before_save()
