@@ -60,3 +60,13 @@ scheduler_events = {
 		"zongzhi_center.services.rota.mark_absences",
 	],
 }
+
+# 一案一码: the public tracking page, its headers, and the QR code for print formats
+website_route_rules = [{"from_route": "/track/<token>", "to_route": "track"}]
+after_request = ["zongzhi_center.services.tracking.after_request"]
+jinja = {
+	"methods": [
+		"zongzhi_center.services.tracking.qr_data_uri",
+		"zongzhi_center.services.tracking.tracking_url",
+	],
+}

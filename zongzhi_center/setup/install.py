@@ -4,6 +4,7 @@ import json
 import os
 
 import frappe
+from frappe.model import no_value_fields
 
 from zongzhi_center.setup.workflow_sync import sync_workflows
 
@@ -94,7 +95,13 @@ STOPPED_STATES = (
 
 def ensure_settings():
 	settings = frappe.get_single("ZZ Settings")
-	changed = not settings.default_resolve_days  # defaults from the DocType are applied on the first save
+	# a setting added by a later version gets its DocType default on the site where the others were saved
+	stored = frappe.db.get_singles_dict("ZZ Settings")
+	changed = not stored
+	for df in settings.meta.fields:
+		if df.default is not None and df.fieldtype not in no_value_fields and df.fieldname not in stored:
+			settings.set(df.fieldname, df.default)
+			changed = True
 	for fieldname, states in (("paused_states", PAUSED_STATES), ("stopped_states", STOPPED_STATES)):
 		if not settings.get(fieldname):
 			for state in states:

@@ -25,6 +25,19 @@ frappe.ui.form.on("ZZ Case", {
 				frm.zz_move_targets = [targets.up, ...targets.down].filter(Boolean);
 			});
 		show_deadline(frm);
+		if (frappe.user.has_role("ZZ Center Director") || frappe.user.has_role("System Manager")) {
+			// 一案一码: revoke the printed QR code (lost receipt, say) and issue a new one
+			frm.add_custom_button(__("Re-issue Tracking Code"), () => {
+				frappe.confirm(__("Re-issue Tracking Code") + "?", () =>
+					frappe
+						.xcall("zongzhi_center.api.tracking.reissue_token", { case: frm.doc.name })
+						.then((url) => {
+							frappe.msgprint(__("New tracking link: {0}", [url]));
+							frm.reload_doc();
+						})
+				);
+			});
+		}
 		if (["Accepted", "Routed", "Handed Over"].includes(frm.doc.workflow_state)) {
 			frm.add_custom_button(__("Who Is on Duty"), () => show_on_duty(frm));
 		}

@@ -1,8 +1,6 @@
 # Copyright (c) 2026, Zongzhi Center contributors
 # For license information, please see license.txt
 
-import secrets
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -22,7 +20,7 @@ from zongzhi_center.exceptions import (
 )
 from zongzhi_center.permissions.case import is_unscoped
 from zongzhi_center.permissions.centers import allowed_centers, default_center
-from zongzhi_center.services import access, risk, routing, sla
+from zongzhi_center.services import access, risk, routing, sla, tracking
 from zongzhi_center.services.case_number import next_case_number
 from zongzhi_center.utils import identity, levels
 from zongzhi_center.zongzhi_center.doctype.zz_center.zz_center import region_code_for
@@ -34,12 +32,13 @@ class ZZCase(Document):
 	def before_insert(self):
 		# 首问负责: whoever registers the case is its first receiver, whatever the request says
 		self.first_receiver = frappe.session.user
-		self.tracking_token = secrets.token_urlsafe(24)  # 192 random bits, unrelated to the case number
+		self.tracking_token = tracking.new_token()  # 192 random bits, unrelated to the case number
 		self.case_number = None
 		if not self.receiving_center:
 			self.receiving_center = default_center(frappe.session.user)
 		self.validate_receiving_center_allowed()
 		self.received_at = now_datetime()
+		self.set_initial_state()
 
 	def validate(self):
 		before = None if self.is_new() else self.get_doc_before_save()
@@ -53,6 +52,7 @@ class ZZCase(Document):
 		self.validate_state_requirements()
 		self.enforce_state_edit_permission()
 		self.set_deadlines(before)
+		self.record_state_change()
 
 	def after_insert(self):
 		access.sync(self)  # 首问负责: the first receiver keeps read access wherever the case goes
@@ -211,6 +211,20 @@ class ZZCase(Document):
 			self.clock_started_at = self.clock_started_at or now
 		sla.track_pauses(self, before.workflow_state if before else None, now)
 		sla.refresh(self, now)
+
+	def set_initial_state(self):
+		# Frappe sets the workflow's first state only after validate(); the state history starts with it
+		workflow_name = get_workflow_name(self.doctype)
+		if workflow_name and not self.workflow_state:
+			self.workflow_state = frappe.get_cached_doc("Workflow", workflow_name).states[0].state
+
+	def record_state_change(self):
+		"""The state history: what the public tracking page's milestones and the case file are made of."""
+		if self.workflow_state and self.state_changed():
+			self.append(
+				"state_history",
+				{"state": self.workflow_state, "changed_at": now_datetime(), "by_user": frappe.session.user},
+			)
 
 	def throw_requirement(self, message: str):
 		frappe.throw(message, exc=StateRequirementError, title=_("Missing Information"))

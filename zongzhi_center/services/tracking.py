@@ -1,0 +1,137 @@
+"""一案一码 on the site: the public tracking page's data, its guards, and the QR code on the receipt.
+
+What a citizen sees is built from the case's state history by the engine (engine/tracking.py): public
+milestones with their dates, the matter type and category, the responsible centre and its phone, the
+promised date. Never a party, an ID number, a phone, an address, the title or the facts.
+
+Guards: a token is looked up only when it is well formed (garbage never reaches the database, yet costs
+the same query); unknown, revoked and malformed tokens all end in the same 404; each address may make
+`tracking_requests_per_minute` requests a minute (ZZ Settings); a case number whose phone digits were
+guessed wrong `tracking_failures_per_case` times in an hour answers "not found" for the rest of the hour.
+"""
+
+from __future__ import annotations
+
+import frappe
+import segno
+from frappe import _
+from frappe.utils import cint, get_url, getdate
+
+from zongzhi_center.engine import tracking
+
+RATE_WINDOW = 60  # seconds
+FAILURE_WINDOW = 3600  # seconds
+# a value no token can take (it is not well formed), looked up in place of a malformed token
+NO_TOKEN = "-"
+
+
+def tracking_url(case) -> str:
+	"""The public page of a case (a document, or its token)."""
+	token = case if isinstance(case, str) else case.tracking_token
+	return get_url(f"/track/{token}")
+
+
+def qr_data_uri(text: str, scale: int = 4) -> str:
+	"""A QR code of ``text`` as a PNG data URI, for print formats (wkhtmltopdf embeds it in the PDF)."""
+	return segno.make(text, error="m").png_data_uri(scale=scale, border=2)
+
+
+def new_token() -> str:
+	return tracking.new_token()
+
+
+# ---------------------------------------------------------------------------------------------- guards
+def over_rate(ip: str | None) -> bool:
+	"""Whether the address made more requests this minute than ZZ Settings allow."""
+	limit = cint(frappe.db.get_single_value("ZZ Settings", "tracking_requests_per_minute"))
+	return bool(limit) and _count(f"zz-track:ip:{ip or 'unknown'}", RATE_WINDOW) > limit
+
+
+def _count(key: str, window: int, peek: bool = False) -> int:
+	key = frappe.cache.make_key(key)
+	if peek:
+		return cint(frappe.cache.get(key))
+	if not frappe.cache.get(key):
+		frappe.cache.setex(key, window, 0)
+	return cint(frappe.cache.incrby(key, 1))
+
+
+# --------------------------------------------------------------------------------------------- look-up
+def case_for_token(token: str | None) -> str | None:
+	# get_value with no permission check: the token itself is the citizen's proof
+	name = frappe.db.get_value(
+		"ZZ Case", {"tracking_token": token if tracking.well_formed(token) else NO_TOKEN}, "name"
+	)
+	return name or None
+
+
+def case_for_number(case_number: str | None, last_four: str | None) -> str | None:
+	"""The case whose number is ``case_number`` and one of whose applicants' phones ends in ``last_four``."""
+	case_number = (case_number or "").strip()
+	limit = cint(frappe.db.get_single_value("ZZ Settings", "tracking_failures_per_case"))
+	failures_key = f"zz-track:fail:{case_number}"
+	if limit and _count(failures_key, FAILURE_WINDOW, peek=True) >= limit:
+		return None
+	name = frappe.db.get_value("ZZ Case", {"case_number": case_number or NO_TOKEN}, "name")
+	phones = (
+		frappe.get_all(
+			"ZZ Case Party",
+			filters={"parenttype": "ZZ Case", "parent": name, "party_role": "Applicant"},
+			pluck="phone",
+		)
+		if name
+		else []
+	)
+	if name and tracking.phone_matches(phones, (last_four or "").strip()):
+		return name
+	if case_number:
+		_count(failures_key, FAILURE_WINDOW)
+	return None
+
+
+# ------------------------------------------------------------------------------------------ the view
+PUBLIC_FIELDS = (
+	"case_number",
+	"matter_type",
+	"category",
+	"workflow_state",
+	"current_center",
+	"received_at",
+	"due_date",
+	"sla_status",
+)
+
+
+def public_view(name: str) -> frappe._dict:
+	"""What the public page shows of a case: nothing personal, nothing internal."""
+	case = frappe.db.get_value("ZZ Case", name, PUBLIC_FIELDS, as_dict=True)
+	history = frappe.get_all(
+		"ZZ Case State Change",
+		filters={"parenttype": "ZZ Case", "parent": name},
+		fields=["state", "changed_at"],
+		order_by="changed_at asc, idx asc",
+	)
+	steps = [(row.state, row.changed_at) for row in history] or [("Registered", case.received_at)]
+	if steps[-1][0] != case.workflow_state:  # a case from before the state history was kept
+		steps.append((case.workflow_state, steps[-1][1]))
+	milestones = tracking.milestones(steps)
+	center = frappe.db.get_value("ZZ Center", case.current_center, ["center_name", "phone"], as_dict=True)
+	finished = milestones and milestones[-1].label in ("Closed", "Not Accepted", "Resolved")
+	return frappe._dict(
+		case_number=case.case_number,
+		matter_type=_(case.matter_type) if case.matter_type else "",
+		category=_(case.category) if case.category else "",
+		stage=_(milestones[-1].label) if milestones else "",
+		milestones=[frappe._dict(label=_(m.label), date=getdate(m.at)) for m in milestones],
+		center_name=center.center_name if center else "",
+		center_phone=center.phone if center else "",
+		promised_by=None if finished or not case.due_date else getdate(case.due_date),
+	)
+
+
+def after_request(response=None, request=None):
+	"""The public page is never stored by a browser or a proxy, nor indexed (hooks.after_request)."""
+	if response is not None and request is not None and request.path.startswith("/track"):
+		response.headers["Cache-Control"] = "no-store"
+		response.headers["X-Robots-Tag"] = "noindex"
+		response.headers["Referrer-Policy"] = "no-referrer"
