@@ -77,3 +77,7 @@ class ConflictOfInterestError(frappe.PermissionError):
 
 class AttendanceNotOwnError(frappe.PermissionError):
 	"""Stationed staff record their own attendance only; dispatchers and directors record anyone's."""
+
+
+class AgreementError(frappe.ValidationError):
+	"""A mediation agreement that cannot be signed, confirmed or fulfilled as asked."""

@@ -56,6 +56,7 @@ scheduler_events = {
 		],
 	},
 	"daily": [
+		"zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement.mark_missed_obligations",
 		"zongzhi_center.services.access.expire_task_forces",
 		"zongzhi_center.services.rota.mark_absences",
 	],

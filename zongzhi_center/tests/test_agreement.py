@@ -1,0 +1,215 @@
+"""调解协议书 on real cases: signing and submitting as the case's mediator, the case's outcome, refusals
+for the wrong centre and the wrong state, cancel-and-amend keeping the old version, judicial
+confirmation within 30 days, obligations fulfilled and missed (the daily job), and the printed
+agreement as a PDF with its Chinese text."""
+
+import re
+from io import BytesIO
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, today
+
+from zongzhi_center.exceptions import AgreementError
+from zongzhi_center.tests.factories import (
+	as_user,
+	make_case,
+	make_center_tree,
+	make_department,
+	make_user,
+	move_case,
+	unique,
+)
+from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement import (
+	mark_missed_obligations,
+)
+
+
+class TestMediationAgreement(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.tree = make_center_tree()
+		cls.clerk = make_user(["ZZ Intake Clerk"], cls.tree.town_a)
+		cls.mediator_user = make_user(["ZZ Mediator"], cls.tree.town_a)
+		cls.other_mediator = make_user(["ZZ Mediator"], cls.tree.town_b)
+		cls.director = make_user(["ZZ Center Director"], cls.tree.town_a)
+		cls.committee = make_department(cls.tree.town_a, department_type="People's Mediation Committee")
+		cls.mediator = (
+			frappe.get_doc(
+				{
+					"doctype": "ZZ Stationed Staff",
+					"full_name": unique("调解员"),
+					"mode": "Resident",
+					"department": cls.committee,
+					"center": cls.tree.town_a,
+					"user": cls.mediator_user,
+					"active_from": "2026-01-01",
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def case_in_mediation(self):
+		case = make_case(self.tree.town_a, self.clerk)
+		return move_case(case.name, "In Mediation", department=self.committee)
+
+	def draft(self, case, user=None, **values):
+		doc = {
+			"doctype": "ZZ Mediation Agreement",
+			"case": case.name,
+			"mediation_organisation": self.committee,
+			"mediator": self.mediator,
+			"facts": "双方因院前通道通行发生争执。",
+			"terms": "被申请人拆除占道围栏，并赔偿申请人损失。",
+			"signing_date": today(),
+			"obligations": [
+				{
+					"obligor": "李测试",
+					"obligee": "张测试",
+					"content": "赔偿损失",
+					"amount": 3000,
+					"due_date": add_days(today(), 10),
+				},
+				{"obligor": "李测试", "content": "拆除围栏", "due_date": add_days(today(), 3)},
+			],
+			"witnesses": [{"witness_name": "王司法", "organisation": "青石镇司法所", "level": "Township"}],
+		}
+		doc.update(values)
+		with as_user(user or self.mediator_user):
+			return frappe.get_doc(doc).insert()
+
+	def sign_all(self, agreement):
+		for row in agreement.parties:
+			row.signed = 1
+		return agreement
+
+	def test_signed_agreement_records_the_case_outcome(self):
+		case = self.case_in_mediation()
+		agreement = self.draft(case)
+		self.assertEqual([p.party_name for p in agreement.parties], ["张测试", "李测试"])  # from the case
+		self.assertEqual(agreement.total_compensation, 3000)
+		self.assertEqual(agreement.fulfilment_status, "In Progress")
+		with as_user(self.mediator_user):
+			self.assertRaises(AgreementError, agreement.submit)  # the parties have not signed
+			agreement = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			self.sign_all(agreement).submit()
+		stored = frappe.db.get_value("ZZ Case", case.name, ["outcome", "compensation_amount"], as_dict=True)
+		self.assertEqual((stored.outcome, stored.compensation_amount), ("Resolved by Agreement", 3000))
+		notes = frappe.get_all(
+			"Comment", filters={"reference_doctype": "ZZ Case", "reference_name": case.name}, pluck="content"
+		)
+		self.assertTrue(any(agreement.name in note for note in notes))
+
+	def test_wrong_centre_and_wrong_state_are_refused(self):
+		case = self.case_in_mediation()
+		with self.assertRaises(frappe.PermissionError):
+			self.draft(case, user=self.clerk)  # a clerk does not write agreements
+		agreement = self.draft(case)
+		self.assertFalse(
+			frappe.has_permission("ZZ Mediation Agreement", "read", agreement.name, user=self.other_mediator)
+		)
+		with as_user(self.other_mediator):
+			names = frappe.get_list("ZZ Mediation Agreement", pluck="name")
+		self.assertNotIn(agreement.name, names)
+		registered = make_case(self.tree.town_a, self.clerk)
+		with self.assertRaises(AgreementError):
+			self.draft(registered)
+		self.assertFalse(frappe.db.exists("ZZ Mediation Agreement", {"case": registered.name}))
+
+	def test_amendment_only_by_cancel_and_amend_keeping_the_old_version(self):
+		case = self.case_in_mediation()
+		agreement = self.sign_all(self.draft(case))
+		with as_user(self.mediator_user):
+			agreement.submit()
+			agreement = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			agreement.terms = "改写的条款"
+			self.assertRaises(frappe.UpdateAfterSubmitError, agreement.save)
+		with as_user(self.director):
+			frappe.get_doc("ZZ Mediation Agreement", agreement.name).cancel()
+			amended = frappe.copy_doc(frappe.get_doc("ZZ Mediation Agreement", agreement.name))
+			amended.update({"amended_from": agreement.name, "docstatus": 0})  # as the desk's Amend does
+			amended.terms = "修订后的条款"
+			amended.insert()
+		self.assertEqual(frappe.db.get_value("ZZ Mediation Agreement", agreement.name, "docstatus"), 2)
+		# the cancelled version keeps its terms; the amendment carries the new ones
+		self.assertEqual(
+			frappe.db.get_value("ZZ Mediation Agreement", agreement.name, "terms"),
+			"被申请人拆除占道围栏，并赔偿申请人损失。",
+		)
+		self.assertEqual(amended.terms, "修订后的条款")
+		self.assertEqual(amended.amended_from, agreement.name)
+
+	def test_judicial_confirmation_within_thirty_days(self):
+		case = self.case_in_mediation()
+		agreement = self.sign_all(self.draft(case))
+		with as_user(self.mediator_user):
+			agreement.submit()
+			doc = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			doc.confirmation_court = "南县人民法院"
+			doc.confirmation_applied_on = add_days(today(), 31)
+			self.assertRaises(AgreementError, doc.save)
+			doc = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			doc.confirmation_court = "南县人民法院"
+			doc.confirmation_applied_on = add_days(today(), 5)
+			doc.save()
+			self.assertEqual(doc.confirmation_outcome, "Applied")
+			doc.confirmation_outcome = "Confirmed"
+			self.assertRaises(AgreementError, doc.save)  # a decision needs its ruling
+			doc = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			doc.update(
+				{
+					"confirmation_outcome": "Confirmed",
+					"ruling_number": "（2026）湘0921民特12号",
+					"ruling_date": add_days(today(), 12),
+				}
+			)
+			doc.save()
+		self.assertEqual(
+			frappe.db.get_value("ZZ Mediation Agreement", agreement.name, "confirmation_outcome"), "Confirmed"
+		)
+
+	def test_obligations_fulfilled_and_missed(self):
+		case = self.case_in_mediation()
+		agreement = self.sign_all(self.draft(case))
+		with as_user(self.mediator_user):
+			agreement.submit()
+		# the fence was to go within 3 days; nobody recorded it: the daily job finds it missed
+		obligation = agreement.obligations[1]
+		frappe.db.set_value("ZZ Agreement Obligation", obligation.name, "due_date", add_days(today(), -1))
+		mark_missed_obligations()
+		self.assertEqual(
+			frappe.db.get_value("ZZ Mediation Agreement", agreement.name, "fulfilment_status"), "Missed"
+		)
+		self.assertEqual(frappe.db.get_value("ZZ Agreement Obligation", obligation.name, "status"), "Overdue")
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"for_user": self.mediator_user, "document_name": case.name})
+		)
+		# both obligations fulfilled: the agreement is
+		with as_user(self.mediator_user):
+			doc = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			for row in doc.obligations:
+				row.fulfilled_on = today()
+			doc.save()
+		self.assertEqual(
+			frappe.db.get_value("ZZ Mediation Agreement", agreement.name, "fulfilment_status"), "Fulfilled"
+		)
+
+	def test_printed_agreement_has_its_chinese_text(self):
+		from pypdf import PdfReader
+
+		case = self.case_in_mediation()
+		agreement = self.sign_all(self.draft(case))
+		with as_user(self.mediator_user):
+			agreement.submit()
+			pdf = frappe.get_print(
+				"ZZ Mediation Agreement", agreement.name, "ZZ Agreement Document", as_pdf=True
+			)
+		# wkhtmltopdf breaks lines and spaces CJK text as it lays it out: compare without white space
+		text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages))
+		for expected in ("人民调解协议书", case.case_number, "拆除占道围栏", "青石镇司法所", "3,000.00"):
+			self.assertIn(expected, text)

@@ -1,0 +1,186 @@
+# Copyright (c) 2026, Zongzhi Center contributors
+# For license information, please see license.txt
+
+"""调解协议书 (人民调解法 Art. 29–33): parties, facts, terms and the obligations that are its performance
+milestones, signed and witnessed; submitted, it records the case's outcome; amended only by
+cancel-and-amend; a court's judicial confirmation (司法确认) is recorded on it after submission."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_days, flt, getdate, today
+
+from zongzhi_center.exceptions import AgreementError
+
+# 人民调解法 Art. 33: the parties apply for judicial confirmation within 30 days of the agreement taking effect
+CONFIRMATION_DAYS = 30
+# the case states in which an agreement may be signed
+SIGNING_STATES = ("In Mediation", "In Consultation", "Awaiting Party", "Resolved", "Follow-up")
+
+
+class ZZMediationAgreement(Document):
+	def validate(self):
+		self.validate_case()
+		self.fill_parties()
+		self.validate_obligations()
+		self.total_compensation = sum(flt(row.amount) for row in self.obligations)
+		self.update_obligation_status()
+		self.validate_confirmation()
+
+	def before_submit(self):
+		if not self.signing_date:
+			frappe.throw(_("Enter the signing date before submitting the agreement."), exc=AgreementError)
+		unsigned = [row.party_name for row in self.parties if not row.signed]
+		if unsigned:
+			frappe.throw(
+				_("Every party signs the agreement before it is submitted; not signed yet: {0}").format(
+					"、".join(unsigned)
+				),
+				exc=AgreementError,
+				title=_("Signatures Missing"),
+			)
+
+	def on_submit(self):
+		case = frappe.get_doc("ZZ Case", self.case)
+		case.db_set({"outcome": "Resolved by Agreement", "compensation_amount": self.total_compensation})
+		case.add_comment(
+			"Info",
+			_("Mediation agreement {0} signed on {1}.").format(
+				frappe.get_desk_link(self.doctype, self.name), frappe.format(self.signing_date, "Date")
+			),
+		)
+
+	def on_cancel(self):
+		frappe.get_doc("ZZ Case", self.case).add_comment(
+			"Info",
+			_("Mediation agreement {0} cancelled.").format(frappe.get_desk_link(self.doctype, self.name)),
+		)
+
+	def before_update_after_submit(self):
+		self.validate_confirmation()
+		self.update_obligation_status()
+
+	def on_update_after_submit(self):
+		before = self.get_doc_before_save()
+		if before and before.confirmation_outcome != self.confirmation_outcome:
+			frappe.get_doc("ZZ Case", self.case).add_comment(
+				"Info",
+				_("Judicial confirmation of agreement {0}: {1}.").format(
+					frappe.get_desk_link(self.doctype, self.name), _(self.confirmation_outcome)
+				),
+			)
+
+	# ------------------------------------------------------------------ steps
+	def validate_case(self):
+		state = frappe.db.get_value("ZZ Case", self.case, "workflow_state")
+		if state not in SIGNING_STATES:
+			frappe.throw(
+				_("An agreement is signed while the case is being mediated; case {0} is {1}.").format(
+					self.case_number or self.case, _(state)
+				),
+				exc=AgreementError,
+				title=_("Not Now"),
+			)
+
+	def fill_parties(self):
+		if self.parties:
+			return
+		# the case's parties, as far as this user may read them (personal data is permission level 1)
+		case = frappe.get_doc("ZZ Case", self.case)
+		for row in case.parties:
+			self.append(
+				"parties",
+				{"party_role": row.party_role, "party_name": row.party_name, "id_number": row.id_number},
+			)
+
+	def validate_obligations(self):
+		signed = getdate(self.signing_date) if self.signing_date else None
+		for row in self.obligations:
+			if signed and row.due_date and getdate(row.due_date) < signed:
+				frappe.throw(
+					_("Obligation row {0}: the due date is before the signing date.").format(row.idx),
+					exc=AgreementError,
+				)
+
+	def update_obligation_status(self) -> bool:
+		"""Each obligation pending, fulfilled or overdue; the agreement fulfilled, in progress or missed.
+		Returns whether anything changed."""
+		day = getdate(today())
+		before = [row.status for row in self.obligations], self.fulfilment_status
+		for row in self.obligations:
+			if row.fulfilled_on:
+				row.status = "Fulfilled"
+			elif row.due_date and getdate(row.due_date) < day:
+				row.status = "Overdue"
+			else:
+				row.status = "Pending"
+		statuses = {row.status for row in self.obligations}
+		if not statuses:
+			self.fulfilment_status = ""
+		elif statuses == {"Fulfilled"}:
+			self.fulfilment_status = "Fulfilled"
+		elif "Overdue" in statuses:
+			self.fulfilment_status = "Missed"
+		else:
+			self.fulfilment_status = "In Progress"
+		return before != ([row.status for row in self.obligations], self.fulfilment_status)
+
+	def validate_confirmation(self):
+		"""司法确认: applied for within 30 days of signing; a decision needs the court, ruling number and date."""
+		if self.confirmation_applied_on and self.signing_date:
+			last_day = add_days(self.signing_date, CONFIRMATION_DAYS)
+			if getdate(self.confirmation_applied_on) > getdate(last_day):
+				frappe.throw(
+					_(
+						"Judicial confirmation is applied for within {0} days of the agreement taking effect (by {1})."
+					).format(CONFIRMATION_DAYS, frappe.format(last_day, "Date")),
+					exc=AgreementError,
+				)
+		if self.confirmation_applied_on and not self.confirmation_outcome:
+			self.confirmation_outcome = "Applied"
+		decided = self.confirmation_outcome in ("Confirmed", "Not Confirmed")
+		if decided and not (self.confirmation_court and self.ruling_number and self.ruling_date):
+			frappe.throw(
+				_("Enter the court, the ruling number and the ruling date with the court's decision."),
+				exc=AgreementError,
+			)
+
+
+def mark_missed_obligations():
+	"""Daily: agreements whose obligations passed their due date unfulfilled are marked missed, and the
+	mediator and the case's dispatchers and director are told (the case may be reopened)."""
+	from zongzhi_center.services.notify import notify
+	from zongzhi_center.services.routing import center_people
+
+	# get_all: the scheduler looks at every centre's agreements
+	names = frappe.get_all(
+		"ZZ Agreement Obligation",
+		filters={
+			"parenttype": "ZZ Mediation Agreement",
+			"fulfilled_on": ["is", "not set"],
+			"due_date": ["<", today()],
+			"status": ["!=", "Overdue"],
+		},
+		pluck="parent",
+		distinct=True,
+	)
+	for name in names:
+		doc = frappe.get_doc("ZZ Mediation Agreement", name)
+		if doc.docstatus != 1:
+			continue
+		if not doc.update_obligation_status():
+			continue
+		doc.db_set("fulfilment_status", doc.fulfilment_status, update_modified=False)
+		for row in doc.obligations:
+			row.db_set("status", row.status, update_modified=False)
+		if doc.fulfilment_status == "Missed":
+			case = frappe.db.get_value("ZZ Case", doc.case, ["name", "current_center"], as_dict=True)
+			mediator = frappe.db.get_value("ZZ Stationed Staff", doc.mediator, "user")
+			notify(
+				[mediator, *center_people(case.current_center, ("ZZ Dispatcher", "ZZ Center Director"))],
+				frappe.get_doc("ZZ Case", doc.case),
+				_("An obligation of the agreement on case {0} was not fulfilled by its due date.").format(
+					doc.case_number
+				),
+			)
+		frappe.db.commit()
