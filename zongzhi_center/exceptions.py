@@ -81,3 +81,7 @@ class AttendanceNotOwnError(frappe.PermissionError):
 
 class AgreementError(frappe.ValidationError):
 	"""A mediation agreement that cannot be signed, confirmed or fulfilled as asked."""
+
+
+class FollowUpError(frappe.ValidationError):
+	"""A follow-up visit recorded without what it must say."""

@@ -21,7 +21,7 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 
 # internal workflow state → public milestone (an administrator may change this mapping in settings)
 DEFAULT_MILESTONES: Mapping[str, str] = {
-	"Registered": "Received",
+	"Registered": "Case Received",
 	"Accepted": "Accepted",
 	"Handed Over": "Accepted",
 	"Routed": "Being Handled",

@@ -93,7 +93,7 @@ class TestMediationAgreement(FrappeTestCase):
 		agreement = self.draft(case)
 		self.assertEqual([p.party_name for p in agreement.parties], ["张测试", "李测试"])  # from the case
 		self.assertEqual(agreement.total_compensation, 3000)
-		self.assertEqual(agreement.fulfilment_status, "In Progress")
+		self.assertEqual(agreement.fulfilment_status, "Being Performed")
 		with as_user(self.mediator_user):
 			self.assertRaises(AgreementError, agreement.submit)  # the parties have not signed
 			agreement = frappe.get_doc("ZZ Mediation Agreement", agreement.name)

@@ -48,7 +48,7 @@ class TestPublicTracking(unittest.TestCase):
 		self.assertEqual(
 			[(m.label, m.at) for m in tracking.milestones(history)],
 			[
-				("Received", at("2026-11-20 09:00")),
+				("Case Received", at("2026-11-20 09:00")),
 				("Accepted", at("2026-11-20 10:00")),
 				("Being Handled", at("2026-11-20 11:00")),
 				("Resolved", at("2026-11-23 16:00")),

@@ -41,6 +41,20 @@ frappe.ui.form.on("ZZ Case", {
 		if (["Accepted", "Routed", "Handed Over"].includes(frm.doc.workflow_state)) {
 			frm.add_custom_button(__("Who Is on Duty"), () => show_on_duty(frm));
 		}
+		if (
+			["In Mediation", "In Consultation", "Awaiting Party"].includes(frm.doc.workflow_state) &&
+			frappe.model.can_create("ZZ Mediation Agreement")
+		) {
+			// 调解协议书: parties and the case are filled in from here
+			frm.add_custom_button(__("Mediation Agreement"), () =>
+				frappe.new_doc("ZZ Mediation Agreement", {
+					case: frm.doc.name,
+					mediation_organisation: frm.doc.handling_department,
+					mediator: frm.doc.assigned_mediator,
+				}),
+				__("Create")
+			);
+		}
 	},
 });
 

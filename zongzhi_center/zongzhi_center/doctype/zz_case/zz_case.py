@@ -20,7 +20,7 @@ from zongzhi_center.exceptions import (
 )
 from zongzhi_center.permissions.case import is_unscoped
 from zongzhi_center.permissions.centers import allowed_centers, default_center
-from zongzhi_center.services import access, risk, routing, sla, tracking
+from zongzhi_center.services import access, followup, risk, routing, sla, tracking
 from zongzhi_center.services.case_number import next_case_number
 from zongzhi_center.utils import identity, levels
 from zongzhi_center.zongzhi_center.doctype.zz_center.zz_center import region_code_for
@@ -62,6 +62,8 @@ class ZZCase(Document):
 		routing.after_save(self)
 		if not self.flags.in_insert and self.ownership_changed():  # after_insert shared a new case
 			access.sync(self)
+		if self.state_changed():
+			followup.schedule(self)  # 跟踪回访 after resolution
 
 	def ownership_changed(self) -> bool:
 		before = self.get_doc_before_save()

@@ -103,7 +103,7 @@ class ZZMediationAgreement(Document):
 				)
 
 	def update_obligation_status(self) -> bool:
-		"""Each obligation pending, fulfilled or overdue; the agreement fulfilled, in progress or missed.
+		"""Each obligation not yet due, fulfilled or overdue; the agreement fulfilled, being performed or missed.
 		Returns whether anything changed."""
 		day = getdate(today())
 		before = [row.status for row in self.obligations], self.fulfilment_status
@@ -113,7 +113,7 @@ class ZZMediationAgreement(Document):
 			elif row.due_date and getdate(row.due_date) < day:
 				row.status = "Overdue"
 			else:
-				row.status = "Pending"
+				row.status = "Not Yet Due"
 		statuses = {row.status for row in self.obligations}
 		if not statuses:
 			self.fulfilment_status = ""
@@ -122,7 +122,7 @@ class ZZMediationAgreement(Document):
 		elif "Overdue" in statuses:
 			self.fulfilment_status = "Missed"
 		else:
-			self.fulfilment_status = "In Progress"
+			self.fulfilment_status = "Being Performed"
 		return before != ([row.status for row in self.obligations], self.fulfilment_status)
 
 	def validate_confirmation(self):
