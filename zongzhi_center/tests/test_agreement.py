@@ -213,3 +213,9 @@ class TestMediationAgreement(FrappeTestCase):
 		text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages))
 		for expected in ("人民调解协议书", case.case_number, "拆除占道围栏", "青石镇司法所", "3,000.00"):
 			self.assertIn(expected, text)
+		application = frappe.get_print(
+			"ZZ Mediation Agreement", agreement.name, "ZZ Confirmation Application", as_pdf=True
+		)
+		text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(BytesIO(application)).pages))
+		for expected in ("司法确认申请书", "人民调解法", case.case_number, "张测试", "李测试"):
+			self.assertIn(expected, text)

@@ -177,3 +177,22 @@ class TestReceipt(FrappeTestCase):
 		for expected in ("受理回执", case.case_number, "首问负责制", "一案一码"):
 			self.assertIn(expected, text)
 		self.assertTrue(any(page.images for page in reader.pages))  # the QR code is in the PDF
+
+	def test_not_accepted_notice_says_why_and_where_to_go(self):
+		from io import BytesIO
+
+		from pypdf import PdfReader
+
+		case = make_case(self.tree.town_a, self.clerk)
+		case.db_set({"not_accepted_reason": "属于劳动仲裁受理范围", "redirect_to": "南县劳动人事争议仲裁院"})
+		move_case(case.name, "Not Accepted")
+		with as_user(self.clerk):
+			pdf = frappe.get_print("ZZ Case", case.name, "ZZ Not Accepted Notice", as_pdf=True)
+		text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages))
+		for expected in (
+			"不予受理告知书",
+			case.case_number,
+			"属于劳动仲裁受理范围",
+			"南县劳动人事争议仲裁院",
+		):
+			self.assertIn(expected, text)
