@@ -85,3 +85,11 @@ class AgreementError(frappe.ValidationError):
 
 class FollowUpError(frappe.ValidationError):
 	"""A follow-up visit recorded without what it must say."""
+
+
+class SessionError(frappe.ValidationError):
+	"""A mediation session that cannot be as entered."""
+
+
+class RoomBookedError(frappe.ValidationError):
+	"""The mediation room is booked at that time."""

@@ -45,6 +45,13 @@ frappe.ui.form.on("ZZ Case", {
 			["In Mediation", "In Consultation", "Awaiting Party"].includes(frm.doc.workflow_state) &&
 			frappe.model.can_create("ZZ Mediation Agreement")
 		) {
+			frm.add_custom_button(__("ZZ Mediation Session"), () =>
+				frappe.new_doc("ZZ Mediation Session", {
+					case: frm.doc.name,
+					mediator: frm.doc.assigned_mediator,
+				}),
+				__("Create")
+			);
 			// 调解协议书: parties and the case are filled in from here
 			frm.add_custom_button(__("Mediation Agreement"), () =>
 				frappe.new_doc("ZZ Mediation Agreement", {
