@@ -93,3 +93,7 @@ class SessionError(frappe.ValidationError):
 
 class RoomBookedError(frappe.ValidationError):
 	"""The mediation room is booked at that time."""
+
+
+class SupervisionError(frappe.ValidationError):
+	"""A supervision notice that cannot be issued or answered as asked."""
