@@ -20,12 +20,13 @@ from zongzhi_center.exceptions import (
 )
 from zongzhi_center.permissions.case import is_unscoped
 from zongzhi_center.permissions.centers import allowed_centers, default_center
-from zongzhi_center.services import access, followup, risk, routing, sla, tracking
+from zongzhi_center.services import access, casefile, followup, risk, routing, sla, tracking
 from zongzhi_center.services.case_number import next_case_number
 from zongzhi_center.utils import identity, levels
 from zongzhi_center.zongzhi_center.doctype.zz_center.zz_center import region_code_for
 
 RESOLVED_OUTCOMES = ("Resolved by Agreement", "Resolved", "Withdrawn")
+ARCHIVED = "Archived"
 
 
 class ZZCase(Document):
@@ -64,6 +65,8 @@ class ZZCase(Document):
 			access.sync(self)
 		if self.state_changed():
 			followup.schedule(self)  # 跟踪回访 after resolution
+			if self.workflow_state == ARCHIVED:
+				casefile.schedule(self)  # 一案一档
 
 	def ownership_changed(self) -> bool:
 		before = self.get_doc_before_save()
