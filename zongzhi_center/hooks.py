@@ -56,6 +56,7 @@ scheduler_events = {
 		],
 	},
 	"daily": [
+		"zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement.remind_due_obligations",
 		"zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement.mark_missed_obligations",
 		"zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice.mark_overdue_replies",
 		"zongzhi_center.services.access.expire_task_forces",

@@ -22,6 +22,7 @@ from zongzhi_center.tests.factories import (
 )
 from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement import (
 	mark_missed_obligations,
+	remind_due_obligations,
 )
 
 
@@ -178,6 +179,20 @@ class TestMediationAgreement(FrappeTestCase):
 		agreement = self.sign_all(self.draft(case))
 		with as_user(self.mediator_user):
 			agreement.submit()
+
+		# the mediator is reminded once of what falls due within three days (the fence, due in 3)
+		def reminders():
+			return frappe.db.count(
+				"Notification Log", {"for_user": self.mediator_user, "document_name": case.name}
+			)
+
+		before = reminders()
+		remind_due_obligations()
+		remind_due_obligations()
+		self.assertEqual(reminders(), before + 1)
+		self.assertTrue(
+			frappe.db.get_value("ZZ Agreement Obligation", agreement.obligations[1].name, "reminded_on")
+		)
 		# the fence was to go within 3 days; nobody recorded it: the daily job finds it missed
 		obligation = agreement.obligations[1]
 		frappe.db.set_value("ZZ Agreement Obligation", obligation.name, "due_date", add_days(today(), -1))
