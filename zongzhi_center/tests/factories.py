@@ -1,6 +1,8 @@
 """Small factories for tests: every test builds its own centres, users and cases with unique names."""
 
 import contextlib
+import io
+import re
 import threading
 
 import frappe
@@ -191,3 +193,31 @@ def run_in_thread(target, *args):
 	if "error" in box:
 		raise box["error"]
 	return box.get("result")
+
+
+def pdf_text(pdf: bytes) -> str:
+	"""The text of a PDF without white space: wkhtmltopdf breaks lines and spaces CJK text as it lays it out."""
+	from pypdf import PdfReader
+
+	return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+
+
+def make_staff(center: str, department: str, mode: str = "Resident", expertise=(), rota=(), user=None) -> str:
+	"""A stationed staff member (常驻/轮驻/随驻), active since the start of 2026."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Stationed Staff",
+				"full_name": unique("驻点"),
+				"mode": mode,
+				"department": department,
+				"center": center,
+				"user": user,
+				"active_from": "2026-01-01",
+				"expertise": [{"expertise": e} for e in expertise],
+				"duty_rota": [{"weekday": d, "half_day": h} for d, h in rota],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

@@ -3,9 +3,6 @@ for the wrong centre and the wrong state, cancel-and-amend keeping the old versi
 confirmation within 30 days, obligations fulfilled and missed (the daily job), and the printed
 agreement as a PDF with its Chinese text."""
 
-import re
-from io import BytesIO
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
@@ -16,9 +13,10 @@ from zongzhi_center.tests.factories import (
 	make_case,
 	make_center_tree,
 	make_department,
+	make_staff,
 	make_user,
 	move_case,
-	unique,
+	pdf_text,
 )
 from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement import (
 	mark_missed_obligations,
@@ -36,21 +34,7 @@ class TestMediationAgreement(FrappeTestCase):
 		cls.other_mediator = make_user(["ZZ Mediator"], cls.tree.town_b)
 		cls.director = make_user(["ZZ Center Director"], cls.tree.town_a)
 		cls.committee = make_department(cls.tree.town_a, department_type="People's Mediation Committee")
-		cls.mediator = (
-			frappe.get_doc(
-				{
-					"doctype": "ZZ Stationed Staff",
-					"full_name": unique("调解员"),
-					"mode": "Resident",
-					"department": cls.committee,
-					"center": cls.tree.town_a,
-					"user": cls.mediator_user,
-					"active_from": "2026-01-01",
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+		cls.mediator = make_staff(cls.tree.town_a, cls.committee, user=cls.mediator_user)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -215,8 +199,6 @@ class TestMediationAgreement(FrappeTestCase):
 		)
 
 	def test_printed_agreement_has_its_chinese_text(self):
-		from pypdf import PdfReader
-
 		case = self.case_in_mediation()
 		agreement = self.sign_all(self.draft(case))
 		with as_user(self.mediator_user):
@@ -224,13 +206,12 @@ class TestMediationAgreement(FrappeTestCase):
 			pdf = frappe.get_print(
 				"ZZ Mediation Agreement", agreement.name, "ZZ Agreement Document", as_pdf=True
 			)
-		# wkhtmltopdf breaks lines and spaces CJK text as it lays it out: compare without white space
-		text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages))
+		text = pdf_text(pdf)
 		for expected in ("人民调解协议书", case.case_number, "拆除占道围栏", "青石镇司法所", "3,000.00"):
 			self.assertIn(expected, text)
 		application = frappe.get_print(
 			"ZZ Mediation Agreement", agreement.name, "ZZ Confirmation Application", as_pdf=True
 		)
-		text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(BytesIO(application)).pages))
+		text = pdf_text(application)
 		for expected in ("司法确认申请书", "人民调解法", case.case_number, "张测试", "李测试"):
 			self.assertIn(expected, text)

@@ -13,32 +13,12 @@ from zongzhi_center.tests.factories import (
 	make_case,
 	make_center_tree,
 	make_department,
+	make_staff,
 	make_user,
-	unique,
 )
 
 MONDAY_MORNING = "2026-11-23 09:00:00"
 MONDAY_AFTERNOON = "2026-11-23 15:00:00"
-
-
-def make_staff(center: str, department: str, mode: str, expertise=(), rota=(), user=None) -> str:
-	return (
-		frappe.get_doc(
-			{
-				"doctype": "ZZ Stationed Staff",
-				"full_name": unique("驻点"),
-				"mode": mode,
-				"department": department,
-				"center": center,
-				"user": user,
-				"active_from": "2026-01-01",
-				"expertise": [{"expertise": e} for e in expertise],
-				"duty_rota": [{"weekday": d, "half_day": h} for d, h in rota],
-			}
-		)
-		.insert(ignore_permissions=True)
-		.name
-	)
 
 
 class TestRota(FrappeTestCase):

@@ -10,6 +10,7 @@ from zongzhi_center.tests.factories import (
 	make_case,
 	make_center_tree,
 	make_department,
+	make_staff,
 	make_user,
 	move_case,
 	unique,
@@ -25,21 +26,7 @@ class TestMediationSession(FrappeTestCase):
 		cls.mediator_user = make_user(["ZZ Mediator"], cls.tree.town_a)
 		cls.other_mediator = make_user(["ZZ Mediator"], cls.tree.town_b)
 		department = make_department(cls.tree.town_a, department_type="People's Mediation Committee")
-		cls.mediator = (
-			frappe.get_doc(
-				{
-					"doctype": "ZZ Stationed Staff",
-					"full_name": unique("调解员"),
-					"mode": "Resident",
-					"department": department,
-					"center": cls.tree.town_a,
-					"user": cls.mediator_user,
-					"active_from": "2026-01-01",
-				}
-			)
-			.insert(ignore_permissions=True)
-			.name
-		)
+		cls.mediator = make_staff(cls.tree.town_a, department, user=cls.mediator_user)
 		cls.rooms = [
 			frappe.get_doc(
 				{"doctype": "ZZ Mediation Room", "room_name": unique(f"调解室{i}"), "center": cls.tree.town_a}

@@ -2,9 +2,6 @@
 seen and answered by that department's handlers only, refused for a centre that is not below, marked
 when the reply is late, and printed as a PDF with its Chinese text."""
 
-import re
-from io import BytesIO
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
@@ -17,6 +14,7 @@ from zongzhi_center.tests.factories import (
 	make_department,
 	make_user,
 	move_case,
+	pdf_text,
 )
 from zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice import (
 	mark_overdue_replies,
@@ -97,14 +95,12 @@ class TestSupervisionNotice(FrappeTestCase):
 			self.issue(to_department=None, to_center=self.tree.town_b)  # no overdue case there
 
 	def test_late_reply_is_marked_and_the_letter_prints(self):
-		from pypdf import PdfReader
-
 		notice = self.issue()
 		frappe.db.set_value("ZZ Supervision Notice", notice.name, "reply_by", add_days(today(), -1))
 		mark_overdue_replies()
 		self.assertEqual(frappe.db.get_value("ZZ Supervision Notice", notice.name, "status"), "Reply Overdue")
 		with as_user(self.director):
 			pdf = frappe.get_print("ZZ Supervision Notice", notice.name, "ZZ Supervision Letter", as_pdf=True)
-		text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages))
+		text = pdf_text(pdf)
 		for expected in ("督办函", self.overdue.case_number, "三日内书面说明超期原因"):
 			self.assertIn(expected, text)

@@ -183,7 +183,6 @@ def remind_due_obligations(days: int = REMIND_DAYS):
 		frappe.db.set_value(
 			"ZZ Agreement Obligation", row.name, "reminded_on", today(), update_modified=False
 		)
-	frappe.db.commit()
 
 
 def mark_missed_obligations():
@@ -223,4 +222,3 @@ def mark_missed_obligations():
 					doc.case_number
 				),
 			)
-		frappe.db.commit()

@@ -131,4 +131,3 @@ def mark_overdue_replies():
 		"ZZ Supervision Notice", filters={"status": "Issued", "reply_by": ["<", today()]}, pluck="name"
 	):
 		frappe.db.set_value("ZZ Supervision Notice", name, "status", "Reply Overdue", update_modified=False)
-	frappe.db.commit()
