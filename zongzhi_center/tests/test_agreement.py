@@ -158,6 +158,28 @@ class TestMediationAgreement(FrappeTestCase):
 			frappe.db.get_value("ZZ Mediation Agreement", agreement.name, "confirmation_outcome"), "Confirmed"
 		)
 
+	def test_case_no_longer_resolved_when_the_court_does_not_confirm(self):
+		case = self.case_in_mediation()
+		agreement = self.sign_all(self.draft(case))
+		with as_user(self.mediator_user):
+			agreement.submit()
+			doc = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			doc.update(
+				{
+					"confirmation_court": "南县人民法院",
+					"confirmation_applied_on": today(),
+					"confirmation_outcome": "Not Confirmed",
+					"ruling_number": "（2026）湘0921民特13号",
+					"ruling_date": add_days(today(), 10),
+				}
+			)
+			doc.save()
+		self.assertFalse(frappe.db.get_value("ZZ Case", case.name, "outcome"))
+		# the director hears of it (the mediator recorded it, and is not told of their own act)
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"for_user": self.director, "document_name": case.name})
+		)
+
 	def test_obligations_fulfilled_and_missed(self):
 		case = self.case_in_mediation()
 		agreement = self.sign_all(self.draft(case))

@@ -64,12 +64,30 @@ class ZZMediationAgreement(Document):
 
 	def on_update_after_submit(self):
 		before = self.get_doc_before_save()
-		if before and before.confirmation_outcome != self.confirmation_outcome:
-			frappe.get_doc("ZZ Case", self.case).add_comment(
-				"Info",
-				_("Judicial confirmation of agreement {0}: {1}.").format(
-					frappe.get_desk_link(self.doctype, self.name), _(self.confirmation_outcome)
-				),
+		if not before or before.confirmation_outcome == self.confirmation_outcome:
+			return
+		case = frappe.get_doc("ZZ Case", self.case)
+		case.add_comment(
+			"Info",
+			_("Judicial confirmation of agreement {0}: {1}.").format(
+				frappe.get_desk_link(self.doctype, self.name), _(self.confirmation_outcome)
+			),
+		)
+		if self.confirmation_outcome == "Not Confirmed":
+			# the court would not make the agreement enforceable: the case is no longer resolved by it
+			from zongzhi_center.services.notify import notify
+			from zongzhi_center.services.routing import center_people
+
+			case.db_set("outcome", None)
+			notify(
+				[
+					frappe.db.get_value("ZZ Stationed Staff", self.mediator, "user"),
+					*center_people(case.current_center, ("ZZ Center Director",)),
+				],
+				case,
+				_(
+					"Case {0}: the court did not confirm its agreement; mediate again or refer the case to court."
+				).format(case.case_number),
 			)
 
 	# ------------------------------------------------------------------ steps
