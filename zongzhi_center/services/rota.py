@@ -178,12 +178,16 @@ def own_staff_record(user: str) -> str | None:
 	for row in frappe.get_all(
 		"ZZ Stationed Staff",
 		filters={"user": user},
-		fields=["name", "active_from", "active_to"],
+		fields=["name", "mode", "active_from", "active_to"],
 		order_by="active_from desc",
 	):
-		if (not row.active_from or getdate(row.active_from) <= day) and (
-			not row.active_to or day <= getdate(row.active_to)
-		):
+		member = rota.Staff(
+			name=row.name,
+			mode=row.mode,
+			active_from=getdate(row.active_from) if row.active_from else None,
+			active_to=getdate(row.active_to) if row.active_to else None,
+		)
+		if member.active_on(day):
 			return row.name
 	return None
 

@@ -231,11 +231,11 @@ def mark_missed_obligations():
 		for row in doc.obligations:
 			row.db_set("status", row.status, update_modified=False)
 		if doc.fulfilment_status == "Missed":
-			case = frappe.db.get_value("ZZ Case", doc.case, ["name", "current_center"], as_dict=True)
+			case = frappe.get_doc("ZZ Case", doc.case)
 			mediator = frappe.db.get_value("ZZ Stationed Staff", doc.mediator, "user")
 			notify(
 				[mediator, *center_people(case.current_center, ("ZZ Dispatcher", "ZZ Center Director"))],
-				frappe.get_doc("ZZ Case", doc.case),
+				case,
 				_("An obligation of the agreement on case {0} was not fulfilled by its due date.").format(
 					doc.case_number
 				),
