@@ -97,3 +97,21 @@ class RoomBookedError(frappe.ValidationError):
 
 class SupervisionError(frappe.ValidationError):
 	"""A supervision notice that cannot be issued or answered as asked."""
+
+
+class LibraryError(frappe.ValidationError):
+	"""A library item that cannot be drafted or published as asked."""
+
+
+class PersonalDataInLibraryError(frappe.ValidationError):
+	"""A typical case still names a party of its source case, or shows their ID number or phone."""
+
+
+class RiskMeetingError(frappe.ValidationError):
+	"""A risk assessment meeting whose agenda or follow-up actions cannot be as entered."""
+
+
+class DuplicateIntakeError(frappe.ValidationError):
+	"""A sister system sent a case with an external id it already used."""
+
+	http_status_code = 409

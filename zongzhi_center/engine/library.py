@@ -12,6 +12,7 @@ from jieba.analyse import ChineseAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage, Storage
 from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.query import Term
 
 jieba.setLogLevel(60)
 
@@ -38,39 +39,76 @@ def schema() -> Schema:
 	analyzer = ChineseAnalyzer()
 	return Schema(
 		key=ID(stored=True, unique=True),
+		kind=ID(stored=True),
 		title=TEXT(analyzer=analyzer, field_boost=2.0),
 		body=TEXT(analyzer=analyzer),
 	)
 
 
 class Library:
-	"""An index of (key, title, body) documents; in memory unless given a whoosh Storage."""
+	"""An index of (key, title, body[, kind]) documents; in memory unless given a whoosh Storage.
 
-	def __init__(self, storage: Storage | None = None):
+	``lock_timeout``: seconds a writer waits for another process's writer to finish (an index on disk
+	shared by several web workers)."""
+
+	def __init__(self, storage: Storage | None = None, lock_timeout: float = 0.0):
 		self.storage = storage or RamStorage()
+		self.lock_timeout = lock_timeout
 		self.index = (
 			self.storage.open_index() if self.storage.index_exists() else self.storage.create_index(schema())
 		)
 
-	def add(self, documents: Iterable[tuple[str, str, str]]):
-		writer = self.index.writer()
-		for key, title, body in documents:
-			writer.update_document(key=key, title=title or "", body=body or "")
+	def writer(self):
+		return self.index.writer(timeout=self.lock_timeout)
+
+	def add(self, documents: Iterable[Sequence[str]]):
+		writer = self.writer()
+		for key, title, body, *kind in documents:
+			fields = {"key": key, "title": title or "", "body": body or ""}
+			if kind and kind[0]:
+				fields["kind"] = kind[0]
+			writer.update_document(**fields)
 		writer.commit()
 
 	def remove(self, key: str):
-		writer = self.index.writer()
+		writer = self.writer()
 		writer.delete_by_term("key", key)
 		writer.commit()
 
-	def search(self, text: str, limit: int = 10, exclude: Sequence[str] = ()) -> list[Hit]:
-		"""Documents sharing words with ``text`` (any of them; more shared and rarer words rank higher)."""
-		words = [w for w in jieba.cut_for_search(text or "") if w.strip() and not re.fullmatch(r"\W+", w)]
+	def clear(self):
+		"""Drop every document (a rebuild starts from here)."""
+		self.index = self.storage.create_index(schema())
+
+	def search(
+		self, text: str, limit: int = 10, exclude: Sequence[str] = (), kind: str | None = None
+	) -> list[Hit]:
+		"""Documents sharing words with ``text`` (any of them; more shared and rarer words rank higher),
+		of one kind if given."""
+		words = query_words(text)
 		if not words:
 			return []
 		parser = MultifieldParser(["title", "body"], self.index.schema, group=OrGroup)
 		query = parser.parse(" ".join(words))
 		with self.index.searcher() as searcher:
-			hits = searcher.search(query, limit=limit + len(exclude))
+			hits = searcher.search(
+				query, limit=limit + len(exclude), filter=Term("kind", kind) if kind else None
+			)
 			found = [Hit(hit["key"], hit.score) for hit in hits if hit["key"] not in exclude]
 		return found[:limit]
+
+
+def query_words(text: str) -> list[str]:
+	"""The words of a query, cut as the index cuts its documents (jieba's search mode), punctuation dropped."""
+	return [w for w in jieba.cut_for_search(text or "") if w.strip() and not re.fullmatch(r"\W+", w)]
+
+
+def snippet(body: str, text: str, width: int = 80) -> str:
+	"""About ``width`` characters of ``body`` around the first place a word of the query ``text`` occurs
+	(the longest words are looked for first); the start of the body when none does."""
+	body = re.sub(r"\s+", " ", body or "").strip()
+	if len(body) <= width:
+		return body
+	positions = [body.find(w) for w in sorted(set(query_words(text)), key=len, reverse=True)]
+	first = min((p for p in positions if p >= 0), default=0)
+	start = max(0, min(first - width // 4, len(body) - width))
+	return ("…" if start else "") + body[start : start + width] + ("…" if start + width < len(body) else "")

@@ -1,4 +1,5 @@
-"""Stationed staff see the summonses addressed to them; dispatchers and directors see their centre's."""
+"""Stationed staff see the summonses addressed to them; dispatchers and directors see those of the cases they
+may read (a summons has no centre of its own: its case's centre, department and shares decide)."""
 
 import frappe
 
@@ -9,15 +10,26 @@ MANAGING_ROLES = frozenset({"ZZ Dispatcher", "ZZ Center Director", "ZZ Superviso
 
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
-	if is_unscoped(user) or set(frappe.get_roles(user)) & MANAGING_ROLES:
+	if is_unscoped(user):
 		return ""
-	return f"`tabZZ Summons`.`staff_user` = {frappe.db.escape(user)}"
+	own = f"`tabZZ Summons`.`staff_user` = {frappe.db.escape(user)}"
+	if not set(frappe.get_roles(user)) & MANAGING_ROLES:
+		return own
+	# a subquery, not a list of names: the list stays one query however many cases the user may read
+	visible_cases = frappe.get_list(
+		"ZZ Case", fields=["`tabZZ Case`.`name`"], user=user, limit_page_length=0, order_by=None, run=False
+	)
+	return f"({own} or `tabZZ Summons`.`case` in ({visible_cases}))"
 
 
 def has_permission(
 	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
 ) -> bool | None:
 	user = user or frappe.session.user
-	if is_unscoped(user) or set(frappe.get_roles(user)) & MANAGING_ROLES:
+	if is_unscoped(user) or doc.get("staff_user") == user:
 		return None
-	return doc.get("staff_user") == user
+	if not set(frappe.get_roles(user)) & MANAGING_ROLES:
+		return False
+	if not doc.get("case"):
+		return None if ptype == "create" else False  # a new summons: its case is checked once chosen
+	return frappe.has_permission("ZZ Case", "read", doc=doc.case, user=user)

@@ -248,6 +248,7 @@ def load_demo_data(commit: bool = True) -> int:
 	ensure_windows_and_rooms()
 	ensure_users()
 	ensure_staff()
+	ensure_sister_systems()
 	created = ensure_cases()
 	if commit:
 		frappe.db.commit()
@@ -330,6 +331,22 @@ def ensure_users():
 			if email not in {row.user for row in dept.handlers}:
 				dept.append("handlers", {"user": email})
 				dept.save(ignore_permissions=True)
+
+
+def ensure_sister_systems():
+	"""The 12345 hotline signs in as integration@example.com (its API key is made in the user's settings)."""
+	if not frappe.db.exists("ZZ Sister System", "12345"):
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Sister System",
+				"system_code": "12345",
+				"system_name": "12345政务服务便民热线",
+				"user": "integration@example.com",
+				"default_center": COUNTY,
+				"source": "Government Source",
+				"channel": "12345 Hotline",
+			}
+		).insert(ignore_permissions=True)
 
 
 def ensure_staff():

@@ -15,6 +15,10 @@ def after_install():
 
 def after_migrate():
 	sync_shipped_records()
+	# 社会治理资源库: the Chinese search index of the published library items, rebuilt from the database
+	from zongzhi_center.services.library import rebuild_index
+
+	print(f"zongzhi_center: library index: {rebuild_index()} published items")
 
 
 def sync_shipped_records():

@@ -5,7 +5,7 @@ import itertools
 import unittest
 
 from zongzhi_center.engine.duplicates import CaseRecord, Person, compare, suggest
-from zongzhi_center.engine.library import Library, anonymise
+from zongzhi_center.engine.library import Library, anonymise, snippet
 
 ZHANG = Person("张建国", "430921198503150017", "13907371234")
 LI = Person("李秀英", "", "139 0737 5678")
@@ -198,3 +198,29 @@ class TestLibrary(unittest.TestCase):
 		self.assertEqual(library.search("，。！"), [])
 		library.remove("T2")
 		self.assertNotIn("T2", [h.key for h in library.search("拖欠工资")])
+
+
+class TestLibraryKindsAndSnippets(unittest.TestCase):
+	def test_search_within_one_kind(self):
+		library = Library()
+		library.add(
+			[
+				("T2", "拖欠农民工工资纠纷", "包工头拖欠工资，经调解结清。", "Typical Case"),
+				("P1", "保障农民工工资支付条例", "保障农民工按时足额获得工资。", "Regulation"),
+				("X", "工资", "没有分类的条目"),
+			]
+		)
+		self.assertEqual([h.key for h in library.search("农民工工资", kind="Regulation")], ["P1"])
+		self.assertEqual([h.key for h in library.search("农民工工资", kind="Typical Case")], ["T2"])
+		self.assertEqual(set(h.key for h in library.search("工资")), {"T2", "P1", "X"})
+		library.clear()
+		self.assertEqual(library.search("工资"), [])
+
+	def test_snippet_shows_where_the_query_words_are(self):
+		body = "甲" * 100 + "包工头拖欠农民工工资" + "乙" * 100
+		text = snippet(body, "工资被拖欠")
+		self.assertIn("拖欠农民工工资", text)
+		self.assertLessEqual(len(text), 82)
+		self.assertTrue(text.startswith("…") and text.endswith("…"))
+		self.assertEqual(snippet("短文本", "工资"), "短文本")
+		self.assertEqual(snippet("丙" * 100, "工资"), "丙" * 80 + "…")

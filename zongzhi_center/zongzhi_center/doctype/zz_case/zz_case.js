@@ -25,6 +25,28 @@ frappe.ui.form.on("ZZ Case", {
 				frm.zz_move_targets = [targets.up, ...targets.down].filter(Boolean);
 			});
 		show_deadline(frm);
+		show_repeat_flags(frm);
+		if (frm.doc.workflow_state === "Registered") {
+			// at intake the clerk is told at once when the case may already be on file
+			frappe
+				.xcall("zongzhi_center.api.petitions.suggest_duplicates", { case: frm.doc.name })
+				.then((rows) => {
+					if (rows.length) {
+						frm.dashboard.add_comment(
+							__("{0} earlier cases may be the same person or matter: see Related Cases.", [
+								rows.length,
+							]),
+							"orange",
+							true
+						);
+					}
+				});
+		}
+		// 重复访: the same person or matter on file, whatever door it came through
+		frm.add_custom_button(__("Possible Duplicates"), () => show_duplicates(frm), __("Related Cases"));
+		if ((frm.doc.linked_cases || []).length) {
+			frm.add_custom_button(__("Linked Timeline"), () => show_linked_timeline(frm), __("Related Cases"));
+		}
 		if (frappe.user.has_role("ZZ Center Director") || frappe.user.has_role("System Manager")) {
 			// 一案一码: revoke the printed QR code (lost receipt, say) and issue a new one
 			frm.add_custom_button(__("Re-issue Tracking Code"), () => {
@@ -103,4 +125,90 @@ function show_deadline(frm) {
 	const left = days >= 0 ? __("{0} days left", [days]) : __("{0} days overdue", [-days]);
 	const when = due ? ` · ${label} ${frappe.datetime.str_to_user(due)}（${left}）` : "";
 	frm.dashboard.set_headline_alert(`${__(frm.doc.sla_status)}${when}`, colour[frm.doc.sla_status]);
+}
+
+// 重复访 / 越级访: the person's visits and calls and the petition flags, at the top of the form
+function show_repeat_flags(frm) {
+	const flags = [];
+	if (frm.doc.is_repeat_petition) flags.push(__("Repeat Petition"));
+	if (frm.doc.is_over_level) flags.push(__("Over-level Petition"));
+	if (frm.doc.repeat_visits > 1 || frm.doc.repeat_calls > 1 || flags.length) {
+		frm.dashboard.add_comment(
+			[
+				...flags,
+				__("Visits: {0}", [frm.doc.repeat_visits || 0]),
+				__("Calls: {0}", [frm.doc.repeat_calls || 0]),
+			].join(" · "),
+			flags.length ? "red" : "orange",
+			true
+		);
+	}
+}
+
+function show_duplicates(frm) {
+	frappe
+		.xcall("zongzhi_center.api.petitions.suggest_duplicates", { case: frm.doc.name })
+		.then((rows) => {
+			if (!rows.length) {
+				frappe.msgprint(__("No earlier case of the same person or matter was found."));
+				return;
+			}
+			const dialog = new frappe.ui.Dialog({
+				title: __("Possible Duplicates"),
+				size: "extra-large",
+				fields: [{ fieldname: "list", fieldtype: "HTML" }],
+			});
+			const esc = frappe.utils.escape_html;
+			const body = rows
+				.map(
+					(r, i) => `<tr>
+						<td><a href="/app/zz-case/${encodeURIComponent(r.name)}">${esc(r.case_number)}</a></td>
+						<td>${esc(r.title || "")}</td><td>${__(r.workflow_state)}</td>
+						<td>${esc(r.current_center || "")}</td><td>${__(r.source)}</td>
+						<td>${r.score}</td><td>${r.reasons.map((x) => esc(__(x))).join("；")}</td>
+						<td><button class="btn btn-xs btn-default" data-i="${i}" data-do="link">${__("Link Cases")}</button>
+						<button class="btn btn-xs btn-default" data-i="${i}" data-do="merge">${__("Merge into It")}</button></td></tr>`
+				)
+				.join("");
+			dialog.fields_dict.list.$wrapper.html(`<table class="table table-bordered"><thead><tr>
+				<th>${__("Case Number")}</th><th>${__("Case Title")}</th><th>${__("Case Stage")}</th>
+				<th>${__("Centre")}</th><th>${__("Case Source")}</th><th>${__("Match Score")}</th>
+				<th>${__("Why Suggested")}</th><th></th></tr></thead>
+				<tbody>${body}</tbody></table>`);
+			dialog.fields_dict.list.$wrapper.on("click", "button", (e) => {
+				const row = rows[$(e.currentTarget).data("i")];
+				const merge = $(e.currentTarget).data("do") === "merge";
+				const call = merge
+					? frappe.xcall("zongzhi_center.api.petitions.merge_case", { case: frm.doc.name, into: row.name })
+					: frappe.xcall("zongzhi_center.api.petitions.link_case", {
+							case: frm.doc.name,
+							other: row.name,
+							relation: row.relation,
+					  });
+				call.then(() => {
+					dialog.hide();
+					frm.reload_doc();
+				});
+			});
+			dialog.show();
+		});
+}
+
+function show_linked_timeline(frm) {
+	frappe.xcall("zongzhi_center.api.petitions.linked_timeline", { case: frm.doc.name }).then((events) => {
+		const esc = frappe.utils.escape_html;
+		const body = events
+			.map(
+				(e) => `<tr><td>${frappe.datetime.str_to_user(e.at)}</td><td>${esc(e.case_number || "")}</td>
+					<td>${esc(e.text)}</td><td>${esc(e.by || "")}</td></tr>`
+			)
+			.join("");
+		frappe.msgprint({
+			title: __("Linked Timeline"),
+			message: `<table class="table table-bordered"><thead><tr><th>${__("Time")}</th>
+				<th>${__("Case Number")}</th><th>${__("Event")}</th><th>${__("By")}</th></tr></thead>
+				<tbody>${body}</tbody></table>`,
+			wide: true,
+		});
+	});
 }

@@ -20,7 +20,17 @@ from zongzhi_center.exceptions import (
 )
 from zongzhi_center.permissions.case import is_unscoped
 from zongzhi_center.permissions.centers import allowed_centers, default_center
-from zongzhi_center.services import access, casefile, followup, risk, routing, sla, tracking
+from zongzhi_center.services import (
+	access,
+	casefile,
+	followup,
+	intake,
+	petitions,
+	risk,
+	routing,
+	sla,
+	tracking,
+)
 from zongzhi_center.services.case_number import next_case_number
 from zongzhi_center.utils import identity, levels
 from zongzhi_center.zongzhi_center.doctype.zz_center.zz_center import region_code_for
@@ -38,6 +48,8 @@ class ZZCase(Document):
 		if not self.receiving_center:
 			self.receiving_center = default_center(frappe.session.user)
 		self.validate_receiving_center_allowed()
+		# a new case is where it was received (Frappe may have filled the user's default centre in)
+		self.current_center = self.receiving_center
 		self.received_at = now_datetime()
 		self.set_initial_state()
 
@@ -47,6 +59,11 @@ class ZZCase(Document):
 		self.set_center_and_tier()
 		self.validate_facts()
 		self.validate_parties()
+		if self.is_new():
+			petitions.apply_counters(self)  # 重复访: visits, calls, repeat and over-level flags feed the risk
+		else:
+			petitions.set_party_keys(self)
+		intake.validate_external(self, before)
 		risk.apply(self, before)
 		routing.apply_moves(self, before)
 		self.validate_tier()

@@ -1,0 +1,309 @@
+"""Side doors of Frappe 15 into records a user may not read (issue 13).
+
+Frappe's list, form and REST paths apply roles, User Permissions and the permission hooks of this app, but a
+number of its other endpoints do not, or trust what the client sends. This module closes them without copying
+Frappe's code:
+
+- `check_request` (hooks.before_request) runs on every HTTP request, before any endpoint: it refuses raw SQL
+  filters (a plain string among `filters`, `or_filters`, …, pasted by Frappe into the WHERE clause next to
+  the permission conditions), filter field names that are not field names, columns joined through a Link
+  field to a DocType whose rows are scoped per record, and it drops `debug` (the SQL and its values).
+- thin wrappers (hooks.override_whitelisted_methods) check the permission Frappe forgets on the record a
+  method reads or writes, then call Frappe's own method;
+- `child_query_conditions` (permission_query_conditions "*") limits the rows of this app's child tables
+  listed on their own to rows of parents the user may read;
+- `check_stored_permission` (doc_events "*") judges a save against the record as stored, not as edited, so
+  nobody makes a record theirs by rewriting the fields the permission rules read;
+- `check_file_url` (doc_events File) refuses a File row pointing at a private file the user may not read.
+"""
+
+import json
+import re
+
+import frappe
+from frappe import _
+
+from zongzhi_center.permissions.case import is_unscoped
+
+MODULE = "Zongzhi Center"
+FILTER_PARAMS = ("filters", "or_filters", "current_filters", "extra_filters", "export_filters")
+NESTED_FILTER_KEYS = ("filters_json", "dynamic_filters_json")
+FIELDNAME = re.compile(r"^[A-Za-z0-9_]+$")
+DOCTYPE_NAME = re.compile(r"^[\w -]+$")
+OWNER_FIELDS = ("owner",)
+
+
+class RawFilterError(frappe.PermissionError):
+	pass
+
+
+# ---------------------------------------------------------------- every request
+
+
+def check_request():
+	form = frappe.local.form_dict
+	if not form:
+		return
+	form.pop("debug", None)  # the SQL of a list with its values: for the console, not for clients
+	for param in FILTER_PARAMS:
+		if form.get(param) not in (None, ""):
+			check_filters(form.get(param))
+	for param in ("chart", "doc"):
+		value = parse(form.get(param)) if isinstance(form.get(param), str) else form.get(param)
+		if isinstance(value, dict):
+			for key in NESTED_FILTER_KEYS:
+				if value.get(key) not in (None, ""):
+					check_filters(value.get(key))
+	if form.get("doctype") and form.get("fields"):
+		check_link_fields(form.get("doctype"), form.get("fields"))
+
+
+def parse(value):
+	try:
+		return json.loads(value)
+	except (TypeError, ValueError):
+		return value
+
+
+def refuse_filter():
+	frappe.throw(
+		_("Filters must be given as a list or a dictionary of conditions on fields."),
+		exc=RawFilterError,
+		title=_("Filter Not Allowed"),
+	)
+
+
+def check_filters(filters):
+	"""Refuse a filter written as SQL: a string, or a condition whose field is not a plain field name."""
+	if isinstance(filters, str):
+		filters = parse(filters)
+	if isinstance(filters, dict):
+		if not all(isinstance(key, str) and FIELDNAME.match(key) for key in filters):
+			refuse_filter()
+		return
+	if not isinstance(filters, list | tuple):
+		refuse_filter()
+	for condition in filters:
+		if isinstance(condition, dict):
+			check_filters(condition)
+		elif not isinstance(condition, list | tuple) or not check_condition(condition):
+			refuse_filter()
+
+
+def check_condition(condition) -> bool:
+	if len(condition) >= 4:
+		doctype, fieldname = condition[0], condition[1]
+		if not (isinstance(doctype, str) and DOCTYPE_NAME.match(doctype)):
+			return False
+	elif len(condition) >= 2:
+		fieldname = condition[0]
+	else:
+		return False
+	return isinstance(fieldname, str) and bool(FIELDNAME.match(fieldname))
+
+
+def check_link_fields(doctype, fields):
+	"""`fields=["case.facts"]` joins the linked record with a check of the linked DocType's role permission
+	only, not of the linked record: refused where the linked DocType's records are scoped one by one."""
+	fields = parse(fields) if isinstance(fields, str) else fields
+	if isinstance(fields, str):
+		fields = fields.split(",")
+	if not isinstance(doctype, str) or not isinstance(fields, list | tuple):
+		return
+	if not any(isinstance(f, str) and "." in f and not f.strip().startswith("`") for f in fields):
+		return
+	try:
+		meta = frappe.get_meta(doctype)
+	except frappe.DoesNotExistError:
+		return
+	for field in fields:
+		if not isinstance(field, str) or "." not in field or field.strip().startswith("`"):
+			continue
+		link = meta.get_field(field.split(".", 1)[0].strip())
+		if link and link.fieldtype == "Link" and is_scoped_doctype(link.options):
+			frappe.throw(
+				_("Columns of a linked {0} cannot be read from this list.").format(_(link.options)),
+				exc=frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+
+
+def is_scoped_doctype(doctype: str) -> bool:
+	"""DocTypes whose rows are readable one by one (this app's, or any with permission hooks)."""
+	if frappe.get_meta(doctype).module == MODULE:
+		return True
+	hooks = frappe.get_hooks("has_permission") or {}
+	return doctype in hooks or doctype in (frappe.get_hooks("permission_query_conditions") or {})
+
+
+# ---------------------------------------------------------------- permission helpers
+
+
+def privileged(user: str | None = None) -> bool:
+	return is_unscoped(user or frappe.session.user)
+
+
+def require(doctype: str, name: str, ptype: str = "read"):
+	if not (doctype and name) or not frappe.has_permission(doctype, ptype, doc=name):
+		frappe.throw(
+			_("You do not have permission to access this document."),
+			exc=frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+def missing(doctype: str):
+	frappe.throw(_("{0} not found").format(_(doctype)), exc=frappe.DoesNotExistError)
+
+
+# ---------------------------------------------------------------- child tables
+
+
+def child_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Rows of this app's child tables listed on their own (`get_list(child, parent_doctype=…)`): only rows
+	of parents the user may read. Frappe checks the parent DocType's role permission there, not the record."""
+	if not doctype:
+		return ""
+	meta = frappe.get_meta(doctype)
+	if not meta.istable or meta.module != MODULE:
+		return ""
+	user = user or frappe.session.user
+	if privileged(user):
+		return ""
+	parts = []
+	for parent in parent_doctypes(doctype):
+		visible = frappe.get_list(
+			parent, fields=[f"`tab{parent}`.`name`"], user=user, limit_page_length=0, order_by=None, run=False
+		)
+		parts.append(
+			f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and `tab{doctype}`.`parent` in ({visible}))"
+		)
+	return "(" + " or ".join(parts) + ")" if parts else "1=0"
+
+
+def parent_doctypes(child: str) -> list[str]:
+	def load():
+		# get_all: the DocTypes holding this table, a fact of the schema
+		return sorted(
+			set(
+				frappe.get_all(
+					"DocField",
+					filters={"options": child, "fieldtype": ["in", ["Table", "Table MultiSelect"]]},
+					pluck="parent",
+				)
+			)
+			| set(
+				frappe.get_all(
+					"Custom Field",
+					filters={"options": child, "fieldtype": ["in", ["Table", "Table MultiSelect"]]},
+					pluck="dt",
+				)
+			)
+		)
+
+	return frappe.cache.hget("zz_child_parents", child, load)
+
+
+# ---------------------------------------------------------------- saves
+
+
+def check_stored_permission(doc, method=None):
+	"""before_validate of every DocType: Frappe checks write permission on the edited document, so a user
+	could rewrite the fields the rules read (centre, department, owner) and pass. Check the stored one."""
+	if doc.flags.ignore_permissions or doc.is_new() or frappe.flags.in_install or frappe.flags.in_migrate:
+		return
+	if doc.meta.istable or doc.meta.issingle or privileged():
+		return
+	before = doc.get_doc_before_save()
+	if not before:
+		return
+	if not frappe.has_permission(doc.doctype, "write", before):
+		frappe.throw(
+			_("You do not have permission to change this document."),
+			exc=frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	for fieldname in OWNER_FIELDS:
+		if doc.get(fieldname) != before.get(fieldname):
+			frappe.throw(
+				_("The owner of a document cannot be changed."),
+				exc=frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+
+
+def check_case_move(doc, method=None):
+	"""validate of ZZ Case: its centre changes only through the routing actions (services.routing)."""
+	if doc.is_new() or doc.flags.ignore_permissions or doc.flags.zz_moved or privileged():
+		return
+	before = doc.get_doc_before_save()
+	if before and (doc.current_center, doc.receiving_center) != (
+		before.current_center,
+		before.receiving_center,
+	):
+		frappe.throw(
+			_("A case moves to another centre only through the escalate, send down and accept actions."),
+			exc=frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+def check_file_url(doc, method=None):
+	"""before_insert of File: a row pointing at an existing private file (no content uploaded with it) makes
+	its owner able to download that file; allowed only for a file the user can already read."""
+	url = doc.file_url or ""
+	if doc.flags.ignore_permissions or not frappe.request or doc.is_folder or not url.startswith("/private/"):
+		return
+	if privileged():
+		return
+	form = frappe.local.form_dict
+	if form.get("content") or form.get("filedata") or getattr(frappe.local, "uploaded_file", None):
+		return  # the client sent the file's content: Frappe writes it, whatever its name
+	# get_all: every row of the file, whoever may read it; read permission is checked on each below
+	rows = frappe.get_all("File", filters={"file_url": url, "name": ["!=", doc.name or ""]}, pluck="name")
+	if not any(frappe.has_permission("File", "read", doc=row) for row in rows):
+		frappe.throw(
+			_("You do not have permission to access this file."),
+			exc=frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+# ---------------------------------------------------------------- error responses
+
+
+def scrub_error_response(response=None, request=None):
+	"""after_request: a refusal tells the user that, not what the record holds. Frappe's permission check
+	prints why it refused (\"linked to ZZ Center 'X' in field Current Center\": a value of the record) and
+	its traceback; neither goes to users outside the System Manager role."""
+	if (
+		response is None
+		or response.status_code < 400
+		or response.mimetype != "application/json"
+		or privileged()
+	):
+		return
+	try:
+		body = json.loads(response.get_data(as_text=True))
+	except ValueError:
+		return
+	if not isinstance(body, dict):
+		return
+	changed = bool(body.pop("exc", None)) | bool(body.pop("exception", None))
+	if messages := body.get("_server_messages"):
+		prefix = _(
+			"You are not allowed to access this DocType record because it is linked to {0} '{1}' in field {2}"
+		)
+		prefix = prefix.split("{0}")[0]
+		kept = [
+			m
+			for m in json.loads(messages)
+			if prefix not in m and "does not have access to this document" not in m
+		]
+		if len(kept) != len(json.loads(messages)):
+			body["_server_messages"] = json.dumps(kept) if kept else None
+			if not kept:
+				body.pop("_server_messages")
+			changed = True
+	if changed:
+		response.set_data(json.dumps(body))

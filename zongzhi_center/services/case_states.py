@@ -1,0 +1,25 @@
+"""Which states of the case workflow are closed, read from the active ZZ Case workflow (an administrator's
+edits count): closed cases can become typical cases; open ones go on a risk meeting's agenda."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.model.workflow import get_workflow_name
+
+from zongzhi_center.engine.workflow import closed_states
+
+# without an active workflow (a site being set up), the shipped workflow's closed states
+SHIPPED_CLOSED = frozenset({"Closed", "Archived", "Not Accepted"})
+
+
+def closed_case_states() -> frozenset[str]:
+	name = get_workflow_name("ZZ Case")
+	if not name:
+		return SHIPPED_CLOSED
+	workflow = frappe.get_cached_doc("Workflow", name)
+	return frozenset(
+		closed_states(
+			[row.state for row in workflow.states],
+			[(row.state, row.next_state) for row in workflow.transitions],
+		)
+	)

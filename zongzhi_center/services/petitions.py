@@ -1,0 +1,326 @@
+"""信访积案, 重复访: the same person or the same matter coming back through any of the five doors.
+
+Every party row carries keyed hashes of who it is (HMAC with the site's encryption key, so the keys say
+nothing outside the site): the ID number, the normalised name + phone, and the normalised name. Cases of
+the same person are found by index, whatever centre or source received them. At intake a case counts
+the person's visits (窗口来访) and calls (来电) and is flagged as a repeat petition (重复访) or an
+over-level petition (越级访). A clerk sees the suggestions the duplicate engine ranks (engine/duplicates.py),
+links cases, or merges a duplicate into the case on file; linked cases share one timeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import frappe
+from frappe import _
+from frappe.model.workflow import apply_workflow, get_transitions
+from frappe.utils import add_days, cint, now_datetime, strip_html
+
+from zongzhi_center.engine import duplicates
+from zongzhi_center.utils import levels
+
+VISIT_CHANNELS = frozenset({"Window"})
+CALL_CHANNELS = frozenset({"Phone", "12345 Hotline"})
+PETITION_SOURCE = "Petition Source"
+SAME_PERSON_REASONS = frozenset({"same ID number", "same name and phone"})
+LINK_RELATIONS = ("Same Person", "Same Matter")
+MERGE_ACTION = "Decline Case"
+
+
+# ---------------------------------------------------------------- keys
+def person_key(text: str) -> str:
+	secret = frappe.utils.password.get_encryption_key().encode()
+	return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+
+
+def set_party_keys(case) -> None:
+	for row in case.parties:
+		person = duplicates.Person(row.party_name or "", row.id_number or "", row.phone or "")
+		keys = person.keys()
+		id_keys = [k for k in keys if k.startswith("id:")]
+		np_keys = [k for k in keys if k.startswith("np:")]
+		row.id_key = person_key(id_keys[0]) if id_keys else None
+		row.name_phone_key = person_key(np_keys[0]) if np_keys else None
+		name = duplicates.normalise_name(row.party_name)
+		row.name_key = person_key(f"n:{name}") if name else None
+
+
+def applicant_keys(case) -> tuple[list[str], list[str]]:
+	rows = [r for r in case.parties if r.party_role == "Applicant"]
+	return (
+		sorted({r.id_key for r in rows if r.id_key}),
+		sorted({r.name_phone_key for r in rows if r.name_phone_key}),
+	)
+
+
+def cases_of_same_person(case, fields: str = "c.name") -> list[dict]:
+	"""Cases (not merged away) whose applicants share an ID number, or a name and phone, with this case's
+	applicants — whoever may read them: these answer counters, never content. One step of expansion
+	joins the two: a case with the phone only finds the cases with the ID number the phone was seen with."""
+	id_keys, np_keys = applicant_keys(case)
+	if not (id_keys or np_keys):
+		return []
+	for row in matching_applicants(id_keys, np_keys, "p.id_key, p.name_phone_key", case.name):
+		id_keys = sorted({*id_keys, row.id_key} - {None, ""})
+		np_keys = sorted({*np_keys, row.name_phone_key} - {None, ""})
+	return matching_applicants(id_keys, np_keys, fields, case.name)
+
+
+def matching_applicants(id_keys, np_keys, fields: str, exclude: str | None) -> list[dict]:
+	conditions, values = [], {"name": exclude or "", "applicant": "Applicant"}
+	if id_keys:
+		conditions.append("p.id_key in %(id_keys)s")
+		values["id_keys"] = id_keys
+	if np_keys:
+		conditions.append("p.name_phone_key in %(np_keys)s")
+		values["np_keys"] = np_keys
+	return frappe.db.sql(
+		f"""select distinct {fields}
+		from `tabZZ Case Party` p join `tabZZ Case` c on c.name = p.parent
+		where p.parenttype = 'ZZ Case' and p.parentfield = 'parties' and p.party_role = %(applicant)s
+			and ({" or ".join(conditions)}) and c.name != %(name)s
+			and (c.merged_into is null or c.merged_into = '')""",
+		values,
+		as_dict=True,
+	)
+
+
+# ---------------------------------------------------------------- counters and flags at intake
+def is_petition(case) -> bool:
+	return case.matter_type == "Petition" or case.source == PETITION_SOURCE
+
+
+def apply_counters(case) -> None:
+	"""Visits, calls, repeat and over-level flags of a new case, counting the person's cases on file."""
+	set_party_keys(case)
+	earlier = cases_of_same_person(case, "c.name, c.channel, c.matter_type, c.source, c.tier")
+	case.repeat_visits = sum(1 for c in earlier if c.channel in VISIT_CHANNELS) + (
+		case.channel in VISIT_CHANNELS
+	)
+	case.repeat_calls = sum(1 for c in earlier if c.channel in CALL_CHANNELS) + (
+		case.channel in CALL_CHANNELS
+	)
+	petition = is_petition(case)
+	case.is_repeat_petition = int(petition and any(is_petition(frappe._dict(c)) for c in earlier))
+	entry = frappe.db.get_single_value("ZZ Settings", "petition_entry_level") or "Township"
+	tier = case.tier or frappe.db.get_value("ZZ Center", case.receiving_center, "level")
+	case.is_over_level = int(
+		petition
+		and levels.rank(tier) > levels.rank(entry)
+		and not any(levels.rank(c.tier) <= levels.rank(entry) for c in earlier)
+	)
+
+
+# ---------------------------------------------------------------- suggestions
+def record(case_name: str) -> duplicates.CaseRecord:
+	doc = frappe.get_doc("ZZ Case", case_name)
+	return record_of(doc)
+
+
+def record_of(doc) -> duplicates.CaseRecord:
+	return duplicates.CaseRecord(
+		name=doc.name,
+		facts=f"{doc.title or ''} {strip_html(doc.facts or '')}",
+		applicants=tuple(
+			duplicates.Person(p.party_name or "", p.id_number or "", p.phone or "")
+			for p in doc.parties
+			if p.party_role == "Applicant"
+		),
+		respondents=tuple(p.party_name for p in doc.parties if p.party_role == "Respondent" and p.party_name),
+		source=doc.source,
+	)
+
+
+def candidates(doc) -> list[str]:
+	"""Cases worth comparing: the same person (by key), a shared respondent (by key), and the latest
+	cases of the same category — bounded (ZZ Settings), so suggesting stays fast on millions of cases."""
+	settings = frappe.get_cached_doc("ZZ Settings")
+	limit = cint(settings.duplicate_candidates) or 300
+	since = add_days(now_datetime(), -(cint(settings.duplicate_lookback_days) or 365))
+	names = {c.name for c in cases_of_same_person(doc)}
+	respondent_keys = sorted({p.name_key for p in doc.parties if p.party_role == "Respondent" and p.name_key})
+	if respondent_keys:
+		names |= set(
+			frappe.db.sql_list(
+				"""select distinct parent from `tabZZ Case Party`
+				where parenttype = 'ZZ Case' and parentfield = 'parties' and party_role = 'Respondent'
+					and name_key in %(keys)s and parent != %(name)s
+				limit %(limit)s""",
+				{"keys": respondent_keys, "name": doc.name, "limit": limit},
+			)
+		)
+	if doc.category:
+		names |= set(
+			frappe.get_all(
+				"ZZ Case",
+				filters={"category": doc.category, "creation": [">=", since], "name": ["!=", doc.name]},
+				order_by="creation desc",
+				limit=limit,
+				pluck="name",
+			)
+		)
+	return sorted(names)
+
+
+def suggest(case_name: str) -> list[dict]:
+	"""Earlier cases likely about the same person or matter that the user may read, best first."""
+	doc = frappe.get_doc("ZZ Case", case_name)
+	doc.check_permission("read")
+	linked = {row.linked_case for row in doc.linked_cases} | {doc.merged_into}
+	names = [
+		n
+		for n in candidates(doc)
+		if n not in linked and frappe.has_permission("ZZ Case", "read", n, user=frappe.session.user)
+	]
+	threshold = cint(frappe.db.get_single_value("ZZ Settings", "duplicate_threshold")) or 70
+	found = duplicates.suggest(record_of(doc), [record(n) for n in names], threshold=threshold)
+	info = {
+		r.name: r
+		for r in frappe.get_all(
+			"ZZ Case",
+			filters={"name": ["in", [s.name for s in found] or [""]]},
+			fields=[
+				"name",
+				"case_number",
+				"title",
+				"workflow_state",
+				"current_center",
+				"source",
+				"received_at",
+			],
+		)
+	}
+	return [
+		{
+			**info[s.name],
+			"score": s.score,
+			"relation": "Same Person" if set(s.reasons) & SAME_PERSON_REASONS else "Same Matter",
+			"reasons": [reason_text(r) for r in s.reasons],
+		}
+		for s in found
+		if s.name in info
+	]
+
+
+def reason_text(reason: str) -> str:
+	if reason.startswith("similar facts "):
+		return _("similar facts {0}").format(reason.removeprefix("similar facts "))
+	return _(reason)
+
+
+# ---------------------------------------------------------------- linking and merging
+def link(case_name: str, other: str, relation: str, score: int = 0, reasons: str = "") -> None:
+	if relation not in LINK_RELATIONS:
+		frappe.throw(_("Choose how the cases are related."), frappe.ValidationError)
+	if case_name == other:
+		frappe.throw(_("A case cannot be linked to itself."), frappe.ValidationError)
+	doc = frappe.get_doc("ZZ Case", case_name)
+	doc.check_permission("write")
+	if not frappe.has_permission("ZZ Case", "read", other):
+		raise frappe.DoesNotExistError(_("Case {0} not found").format(other))
+	add_link_rows(doc, other, relation, score, reasons)
+
+
+def add_link_rows(doc, other: str, relation: str, score: int = 0, reasons: str = "", back: str | None = None):
+	"""A link row on both cases (the other case's row is metadata of the link the user may make)."""
+	now = now_datetime()
+	for source, target, rel in ((doc.name, other, relation), (other, doc.name, back or relation)):
+		exists = frappe.db.exists(
+			"ZZ Case Link",
+			{"parenttype": "ZZ Case", "parent": source, "linked_case": target, "relation": rel},
+		)
+		if exists:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Case Link",
+				"parenttype": "ZZ Case",
+				"parentfield": "linked_cases",
+				"parent": source,
+				"idx": cint(frappe.db.count("ZZ Case Link", {"parent": source, "parenttype": "ZZ Case"})) + 1,
+				"linked_case": target,
+				"relation": rel,
+				"score": score,
+				"reasons": (reasons or "")[:140],
+				"linked_by": frappe.session.user,
+				"linked_on": now,
+			}
+		).db_insert()
+	number = frappe.db.get_value("ZZ Case", other, "case_number")
+	doc.add_comment("Info", _("Linked to case {0} ({1}).").format(number, _(relation)))
+
+
+def merge(case_name: str, into: str) -> None:
+	"""The case is a duplicate of ``into``: it is linked to it and declined as 重复件 — by someone who may
+	decline it, in a state the Workflow lets it be declined from (before it is being handled)."""
+	if case_name == into:
+		frappe.throw(_("A case cannot be merged into itself."), frappe.ValidationError)
+	doc = frappe.get_doc("ZZ Case", case_name)
+	doc.check_permission("write")
+	if not frappe.has_permission("ZZ Case", "read", into):
+		raise frappe.DoesNotExistError(_("Case {0} not found").format(into))
+	if MERGE_ACTION not in {t.action for t in get_transitions(doc)}:
+		raise frappe.PermissionError(_("Only someone who may decline the case can merge it."))
+	number = frappe.db.get_value("ZZ Case", into, "case_number")
+	# apply_workflow reloads the case: the reason it requires is stored first (the transition checked above
+	# is the permission for both)
+	doc.db_set(
+		{
+			"merged_into": into,
+			"not_accepted_reason": _("Duplicate of case {0}: merged into it.").format(number),
+		}
+	)
+	apply_workflow(doc, MERGE_ACTION)
+	add_link_rows(doc, into, "Merged Into", back="Merged From")
+
+
+# ---------------------------------------------------------------- one timeline
+def linked_timeline(case_name: str) -> list[dict]:
+	"""State changes and comments of the case and its linked cases the user may read, oldest first."""
+	doc = frappe.get_doc("ZZ Case", case_name)
+	doc.check_permission("read")
+	names = [doc.name] + [
+		r.linked_case
+		for r in doc.linked_cases
+		if frappe.has_permission("ZZ Case", "read", r.linked_case, user=frappe.session.user)
+	]
+	numbers = dict(
+		frappe.get_all("ZZ Case", filters={"name": ["in", names]}, fields=["name", "case_number"], as_list=1)
+	)
+	events = [
+		{
+			"case": row.parent,
+			"case_number": numbers.get(row.parent),
+			"at": row.changed_at,
+			"kind": "state",
+			"text": _(row.state),
+			"by": row.by_user,
+		}
+		for row in frappe.get_all(
+			"ZZ Case State Change",
+			filters={"parenttype": "ZZ Case", "parent": ["in", names]},
+			fields=["parent", "changed_at", "state", "by_user"],
+		)
+	]
+	events += [
+		{
+			"case": c.reference_name,
+			"case_number": numbers.get(c.reference_name),
+			"at": c.creation,
+			"kind": "comment",
+			"text": strip_html(c.content or "")[:500],
+			"by": c.owner,
+		}
+		for c in frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": "ZZ Case",
+				"reference_name": ["in", names],
+				"comment_type": ["in", ["Comment", "Info"]],
+			},
+			fields=["reference_name", "creation", "content", "owner"],
+		)
+	]
+	return sorted(events, key=lambda e: (str(e["at"]), e["case_number"] or ""))

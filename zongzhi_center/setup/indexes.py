@@ -1,0 +1,55 @@
+"""Composite indexes the reports need to stay fast over a million cases (measured with EXPLAIN and
+benchmarks/reports.py). Single-column indexes live in the DocType JSON (``search_index``); these span
+several columns, which the DocType JSON cannot express. Idempotent: called from after_migrate.
+
+Every case report counts the cases received in a date range, within the centres the user may see (the
+centre User Permission becomes ``ifnull(current_center, '') = '' or current_center in (…)``, which is no
+index range), grouped by a few columns. An index that starts with the date and carries the centre and the
+grouped columns answers such a query from the index alone (EXPLAIN: "Using index"), without reading the
+rows: at a million cases a year-long report reads about half a million index entries instead of half a
+million rows. One index per family of reports keeps each under InnoDB's 3,072-byte key limit.
+"""
+
+import frappe
+
+INDEXES = {
+	"ZZ Case": {
+		# 周调度 received by centre/department, 月督查 overdue among them, 调解成功率 by centre, 三色预警, 化解金额
+		"zz_received_center": [
+			"received_at",
+			"current_center",
+			"handling_department",
+			"outcome",
+			"risk_color",
+			"compensation_amount",
+			"is_overdue",
+		],
+		# 五源: by source and channel
+		"zz_received_source": ["received_at", "current_center", "source", "channel", "outcome"],
+		# 调解成功率 by mediator or category
+		"zz_received_mediation": [
+			"received_at",
+			"current_center",
+			"assigned_mediator",
+			"category",
+			"outcome",
+		],
+		# 周调度 accepted in the period
+		"zz_accepted_center": ["accepted_at", "current_center", "handling_department"],
+		# 周调度 / 月督查 overdue now, by centre and department
+		"zz_sla_center": ["sla_status", "current_center", "handling_department"],
+		# the case list sorts by creation (the DocType's sort field): without it, every page sorts the table
+		"zz_creation": ["creation"],
+	},
+	"ZZ Case State Change": {
+		# 周调度 resolved in the period: the resolutions of the week, then their cases by primary key
+		"zz_state_changed": ["state", "changed_at", "parent"],
+	},
+}
+
+
+def ensure_indexes() -> None:
+	for doctype, indexes in INDEXES.items():
+		for name, columns in indexes.items():
+			# add_index checks the index's name in the table first, so a second call does nothing
+			frappe.db.add_index(doctype, columns, index_name=name)
