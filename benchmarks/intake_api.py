@@ -97,7 +97,12 @@ def main():
 	user = whoami(args.base, args.host, auth)
 	todo = measure(
 		"bare insert: /api/resource/ToDo",
-		lambda i: post(f"{args.base}/api/resource/ToDo", args.host, auth, {"description": f"bench {run} {i}", "allocated_to": user}),
+		lambda i: post(
+			f"{args.base}/api/resource/ToDo",
+			args.host,
+			auth,
+			{"description": f"bench {run} {i}", "allocated_to": user},
+		),
 		args.n,
 		args.c,
 		{200},

@@ -83,6 +83,7 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.tag.tag.remove_tag": "zongzhi_center.permissions.endpoints.remove_tag",
 	"upload_file": "zongzhi_center.permissions.endpoints.upload_file",
 	"frappe.handler.upload_file": "zongzhi_center.permissions.endpoints.upload_file",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "zongzhi_center.permissions.endpoints.dashboard_chart",
 }
 
 # issue 13: raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)

@@ -1,6 +1,6 @@
 """Remove what benchmarks/intake_api.py created: cases with an external id "bench-…" and its ToDos.
 
-	bench --site zongzhi.localhost execute zongzhi_center.benchmarks.cleanup.remove_bench_cases
+bench --site zongzhi.localhost execute zongzhi_center.benchmarks.cleanup.remove_bench_cases
 """
 
 import frappe

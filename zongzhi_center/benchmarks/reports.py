@@ -79,7 +79,7 @@ CASE_COLUMNS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "title", "matter_type",
 	"workflow_state", "risk_color", "facts", "category", "source", "channel", "receiving_center",
 	"current_center", "tier", "handling_department", "assigned_mediator", "received_at", "accepted_at",
-	"due_date", "sla_status", "is_overdue", "outcome", "compensation_amount", "party_count",
+	"resolved_at", "due_date", "sla_status", "is_overdue", "outcome", "compensation_amount", "party_count",
 ]  # fmt: skip
 HISTORY_COLUMNS = [
 	"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "parent", "parenttype",
@@ -211,17 +211,18 @@ def generate(n: int, world) -> None:
 			sla = rng.choice(["On Track"] * 7 + ["Due Soon", "Overdue", "Overdue"])
 		overdue = int(sla == "Overdue" or (not sla and rng.random() < 0.1))
 		compensation = rng.randrange(1_000, 200_000) if outcome == "Resolved by Agreement" else 0
+		is_resolved = outcome in ("Resolved by Agreement", "Resolved")
+		resolved = received + timedelta(days=rng.randrange(1, 30)) if is_resolved else None
 		cases.append(
 			(
 				name, received, received, "Administrator", "Administrator", 0, 0, f"{MARKER} 纠纷 {i}",
 				"Dispute Mediation", state, rng.choice(risk_pick), "生成的基准测试案件。",
 				rng.choice(world.categories), source, channel, center, center, world.levels[center],
 				rng.choice(world.departments), rng.choice(world.mediators), received, accepted,
-				received + timedelta(days=30), sla, overdue, outcome, compensation, 2,
+				resolved, received + timedelta(days=30), sla, overdue, outcome, compensation, 2,
 			)
 		)  # fmt: skip
-		if outcome in ("Resolved by Agreement", "Resolved"):
-			resolved = received + timedelta(days=rng.randrange(1, 30))
+		if is_resolved:
 			history.append(
 				(f"{name}h", resolved, resolved, "Administrator", "Administrator", 0, 1, name, "ZZ Case",
 				 "state_history", "Resolved", resolved)

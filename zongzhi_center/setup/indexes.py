@@ -34,16 +34,14 @@ INDEXES = {
 			"category",
 			"outcome",
 		],
+		# 周调度 resolved in the period (the case's latest resolution)
+		"zz_resolved_center": ["resolved_at", "current_center", "handling_department"],
 		# 周调度 accepted in the period
 		"zz_accepted_center": ["accepted_at", "current_center", "handling_department"],
 		# 周调度 / 月督查 overdue now, by centre and department
 		"zz_sla_center": ["sla_status", "current_center", "handling_department"],
 		# the case list sorts by creation (the DocType's sort field): without it, every page sorts the table
 		"zz_creation": ["creation"],
-	},
-	"ZZ Case State Change": {
-		# 周调度 resolved in the period: the resolutions of the week, then their cases by primary key
-		"zz_state_changed": ["state", "changed_at", "parent"],
 	},
 }
 

@@ -15,6 +15,10 @@ def after_install():
 
 def after_migrate():
 	sync_shipped_records()
+	# composite indexes the reports need over a million cases (setup/indexes.py)
+	from zongzhi_center.setup.indexes import ensure_indexes
+
+	ensure_indexes()
 	# 社会治理资源库: the Chinese search index of the published library items, rebuilt from the database
 	from zongzhi_center.services.library import rebuild_index
 

@@ -224,6 +224,22 @@ class TestSideDoors(FrappeTestCase):
 		)
 		self.assertEqual(status, 403, body)
 
+	def test_get_value_by_name_as_the_desk_asks(self):
+		"""The desk calls frappe.client.get_value(doctype, fieldname, filters=<name>): a plain name, which
+		Frappe never reads as SQL. It keeps working for who may read the record, and tells others nothing."""
+		params = {"doctype": CASE, "fieldname": "title", "filters": self.case}
+		status, body = self.call(self.allowed, "frappe.client.get_value", params)
+		self.assertEqual(status, 200, body)
+		self.assertTrue(body["message"]["title"].startswith(self.marker))
+		for who, key in self.refused.items():
+			status, body = self.call(key, "frappe.client.get_value", params)
+			self.assert_no_leak(body, who, "frappe.client.get_value")
+			self.assertNotIn(self.marker, json.dumps(body, ensure_ascii=False), who)
+		# a "name" that is SQL stays a name: nothing matches
+		sql = dict(params, filters="1=1 or 0")
+		status, body = self.call(self.allowed, "frappe.client.get_value", sql)
+		self.assertNotIn(self.marker, json.dumps(body, ensure_ascii=False))
+
 	def test_list_filters_keep_working(self):
 		filters = json.dumps([[CASE, "title", "like", f"{self.marker}%"]])
 		for path, params in self.raw_filter_paths(filters):

@@ -231,6 +231,8 @@ class ZZCase(Document):
 		if self.workflow_state == "Accepted" and not self.accepted_at:
 			self.accepted_at = now
 			self.clock_started_at = self.clock_started_at or now
+		if self.workflow_state == "Resolved" and self.state_changed():
+			self.resolved_at = now  # 周调度 counts the cases resolved in a period by this
 		sla.track_pauses(self, before.workflow_state if before else None, now)
 		sla.refresh(self, now)
 
