@@ -94,8 +94,10 @@ def validate_external(case, before) -> None:
 	case.intake_key = (
 		f"{case.external_system}:{case.external_id}" if case.external_system and case.external_id else None
 	)
-	if case.intake_key and frappe.db.exists("ZZ Case", {"intake_key": case.intake_key}):
-		number = frappe.db.get_value("ZZ Case", {"intake_key": case.intake_key}, "case_number")
+	number = case.intake_key and frappe.db.get_value(
+		"ZZ Case", {"intake_key": case.intake_key}, "case_number"
+	)
+	if number:
 		frappe.throw(
 			_("Your system already sent a case with this external id: case {0}.").format(number),
 			exc=DuplicateIntakeError,

@@ -114,29 +114,45 @@ def apply_counters(case) -> None:
 
 
 # ---------------------------------------------------------------- suggestions
-def record(case_name: str) -> duplicates.CaseRecord:
-	doc = frappe.get_doc("ZZ Case", case_name)
-	return record_of(doc)
-
-
-def record_of(doc) -> duplicates.CaseRecord:
+def record_of(doc, parties=None) -> duplicates.CaseRecord:
+	"""What the duplicate engine compares of a case: the case (or a row with its title, facts and source)
+	and its party rows."""
+	parties = doc.parties if parties is None else parties
 	return duplicates.CaseRecord(
 		name=doc.name,
 		facts=f"{doc.title or ''} {strip_html(doc.facts or '')}",
 		applicants=tuple(
 			duplicates.Person(p.party_name or "", p.id_number or "", p.phone or "")
-			for p in doc.parties
+			for p in parties
 			if p.party_role == "Applicant"
 		),
-		respondents=tuple(p.party_name for p in doc.parties if p.party_role == "Respondent" and p.party_name),
+		respondents=tuple(p.party_name for p in parties if p.party_role == "Respondent" and p.party_name),
 		source=doc.source,
 	)
 
 
-def candidates(doc) -> list[str]:
+def records(names: list[str]) -> list[duplicates.CaseRecord]:
+	"""The candidates in two queries, not a whole case document (every child table) each."""
+	if not names:
+		return []
+	# get_all: the candidates were checked one by one for read permission
+	rows = frappe.get_all(
+		"ZZ Case", filters={"name": ["in", names]}, fields=["name", "title", "facts", "source"]
+	)
+	parties: dict[str, list] = {}
+	for party in frappe.get_all(
+		"ZZ Case Party",
+		filters={"parenttype": "ZZ Case", "parentfield": "parties", "parent": ["in", names]},
+		fields=["parent", "party_role", "party_name", "id_number", "phone"],
+		order_by="idx asc",
+	):
+		parties.setdefault(party.parent, []).append(party)
+	return [record_of(row, parties.get(row.name, [])) for row in rows]
+
+
+def candidates(doc, settings) -> list[str]:
 	"""Cases worth comparing: the same person (by key), a shared respondent (by key), and the latest
 	cases of the same category — bounded (ZZ Settings), so suggesting stays fast on millions of cases."""
-	settings = frappe.get_cached_doc("ZZ Settings")
 	limit = cint(settings.duplicate_candidates) or 300
 	since = add_days(now_datetime(), -(cint(settings.duplicate_lookback_days) or 365))
 	names = {c.name for c in cases_of_same_person(doc)}
@@ -169,13 +185,14 @@ def suggest(case_name: str) -> list[dict]:
 	doc = frappe.get_doc("ZZ Case", case_name)
 	doc.check_permission("read")
 	linked = {row.linked_case for row in doc.linked_cases} | {doc.merged_into}
+	settings = frappe.get_cached_doc("ZZ Settings")
 	names = [
 		n
-		for n in candidates(doc)
+		for n in candidates(doc, settings)
 		if n not in linked and frappe.has_permission("ZZ Case", "read", n, user=frappe.session.user)
 	]
-	threshold = cint(frappe.db.get_single_value("ZZ Settings", "duplicate_threshold")) or 70
-	found = duplicates.suggest(record_of(doc), [record(n) for n in names], threshold=threshold)
+	threshold = cint(settings.duplicate_threshold) or 70
+	found = duplicates.suggest(record_of(doc), records(names), threshold=threshold)
 	info = {
 		r.name: r
 		for r in frappe.get_all(
@@ -216,11 +233,18 @@ def link(case_name: str, other: str, relation: str, score: int = 0, reasons: str
 		frappe.throw(_("Choose how the cases are related."), frappe.ValidationError)
 	if case_name == other:
 		frappe.throw(_("A case cannot be linked to itself."), frappe.ValidationError)
+	doc = writable_with_readable(case_name, other)
+	add_link_rows(doc, other, relation, score, reasons)
+
+
+def writable_with_readable(case_name: str, other: str):
+	"""The case, which the user must be able to change, and the other case, which they must be able to read
+	(one they may not read answers as if it did not exist)."""
 	doc = frappe.get_doc("ZZ Case", case_name)
 	doc.check_permission("write")
 	if not frappe.has_permission("ZZ Case", "read", other):
 		raise frappe.DoesNotExistError(_("Case {0} not found").format(other))
-	add_link_rows(doc, other, relation, score, reasons)
+	return doc
 
 
 def add_link_rows(doc, other: str, relation: str, score: int = 0, reasons: str = "", back: str | None = None):
@@ -257,10 +281,7 @@ def merge(case_name: str, into: str) -> None:
 	decline it, in a state the Workflow lets it be declined from (before it is being handled)."""
 	if case_name == into:
 		frappe.throw(_("A case cannot be merged into itself."), frappe.ValidationError)
-	doc = frappe.get_doc("ZZ Case", case_name)
-	doc.check_permission("write")
-	if not frappe.has_permission("ZZ Case", "read", into):
-		raise frappe.DoesNotExistError(_("Case {0} not found").format(into))
+	doc = writable_with_readable(case_name, into)
 	if MERGE_ACTION not in {t.action for t in get_transitions(doc)}:
 		raise frappe.PermissionError(_("Only someone who may decline the case can merge it."))
 	number = frappe.db.get_value("ZZ Case", into, "case_number")
