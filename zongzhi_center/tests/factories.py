@@ -205,6 +205,50 @@ def run_in_thread(target, *args):
 	return box.get("result")
 
 
+def http(
+	method: str,
+	path: str,
+	credentials: str | None = None,
+	params: dict | None = None,
+	headers: dict | None = None,
+	site: str | None = None,
+	**body,
+) -> tuple[int, bytes]:
+	"""A real HTTP request to the site (Frappe's WSGI application), token-authenticated when `credentials`
+	are given, served in another thread with its own connection. `body`: werkzeug's `json=`, `data=`
+	(a dict is sent form-encoded, or multipart with files). Pass `site` when calling from a thread."""
+	from frappe.app import application
+	from werkzeug.test import Client
+
+	site = site or frappe.local.site
+	headers = dict(headers or {})
+	if credentials:
+		headers["Authorization"] = f"token {credentials}"
+
+	def send():
+		response = Client(application).open(
+			path, method=method, base_url=f"http://{site}", headers=headers, query_string=params, **body
+		)
+		return response.status_code, response.get_data()
+
+	return run_in_thread(send)
+
+
+def raw_insert(doc: dict, children: dict | None = None) -> str:
+	"""A record as its module would have left it, stored without its controller: for tests about who reads
+	or counts records, not how they are made."""
+	parent = frappe.get_doc(doc)
+	parent.db_insert()
+	for fieldname, rows in (children or {}).items():
+		for idx, row in enumerate(rows, 1):
+			child = frappe.get_doc(row)
+			child.update(
+				{"parent": parent.name, "parenttype": doc["doctype"], "parentfield": fieldname, "idx": idx}
+			)
+			child.db_insert()
+	return parent.name
+
+
 def pdf_text(pdf: bytes) -> str:
 	"""The text of a PDF without white space: wkhtmltopdf breaks lines and spaces CJK text as it lays it out."""
 	from pypdf import PdfReader

@@ -21,6 +21,7 @@ from zongzhi_center.tests.factories import (
 	make_staff,
 	make_user,
 	move_case,
+	raw_insert,
 )
 from zongzhi_center.zongzhi_center.doctype.zz_screening_lead.zz_screening_lead import (
 	LeadNotOpenError,
@@ -64,21 +65,6 @@ def fixture_case(center, received, state, history=None, **values):
 	if resolutions:  # what the controller records when a case enters Resolved
 		frappe.db.set_value("ZZ Case", name, "resolved_at", max(resolutions), update_modified=False)
 	return name
-
-
-def raw_insert(doc: dict, children: dict | None = None) -> str:
-	"""A record as another module would have left it (consultation, notice, agreement, visit), stored
-	without its controller: these tests count records, the modules' own tests cover how they are made."""
-	parent = frappe.get_doc(doc)
-	parent.db_insert()
-	for fieldname, rows in (children or {}).items():
-		for idx, row in enumerate(rows, 1):
-			child = frappe.get_doc(row)
-			child.update(
-				{"parent": parent.name, "parenttype": doc["doctype"], "parentfield": fieldname, "idx": idx}
-			)
-			child.db_insert()
-	return parent.name
 
 
 def report(user, name, **filters):

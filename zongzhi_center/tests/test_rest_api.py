@@ -8,15 +8,14 @@ import json
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from werkzeug.test import Client
 
 from zongzhi_center.tests.factories import (
 	api_credentials,
 	delete_committed,
+	http,
 	make_case,
 	make_center_tree,
 	make_user,
-	run_in_thread,
 	unique,
 )
 
@@ -26,23 +25,9 @@ PHONE = "13966667777"
 def request(
 	method: str, path: str, user_credentials: str, params: dict | None = None, body: dict | None = None
 ):
-	from frappe.app import application
-
-	site = frappe.local.site
-
-	def send():
-		client = Client(application)
-		response = client.open(
-			path,
-			method=method,
-			base_url=f"http://{site}",
-			headers={"Authorization": f"token {user_credentials}", "Accept": "application/json"},
-			query_string=params,
-			json=body,
-		)
-		return response.status_code, response.get_data(as_text=True)
-
-	status, text = run_in_thread(send)
+	headers = {"Authorization": f"token {user_credentials}", "Accept": "application/json"}
+	status, data = http(method, path, params=params, headers=headers, json=body)
+	text = data.decode()
 	try:
 		return status, json.loads(text)
 	except ValueError:

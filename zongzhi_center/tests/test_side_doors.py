@@ -12,18 +12,17 @@ import re
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from werkzeug.test import Client
 
 from zongzhi_center.tests.factories import (
 	api_credentials,
 	delete_committed,
+	http,
 	id_number,
 	make_case,
 	make_center_tree,
 	make_department,
 	make_user,
 	move_case,
-	run_in_thread,
 	unique,
 )
 from zongzhi_center.tests.test_rest_api import request
@@ -34,37 +33,13 @@ M = "/api/method/"
 
 
 def http_upload(path: str, credentials: str, data: dict):
-	from frappe.app import application
-
-	site = frappe.local.site
-
-	def send():
-		response = Client(application).post(
-			path,
-			base_url=f"http://{site}",
-			headers={"Authorization": f"token {credentials}", "Accept": "application/json"},
-			data=data,
-		)
-		return response.status_code, response.get_data(as_text=True)
-
-	return run_in_thread(send)
+	status, body = http("POST", path, credentials, headers={"Accept": "application/json"}, data=data)
+	return status, body.decode()
 
 
 def raw_get(path: str, credentials: str, params: dict | None = None):
-	from frappe.app import application
-
-	site = frappe.local.site
-
-	def send():
-		response = Client(application).get(
-			path,
-			base_url=f"http://{site}",
-			headers={"Authorization": f"token {credentials}"},
-			query_string=params,
-		)
-		return response.status_code, response.get_data(as_text=True)
-
-	return run_in_thread(send)
+	status, body = http("GET", path, credentials, params)
+	return status, body.decode()
 
 
 def without_exc_id(value):

@@ -19,16 +19,18 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, today
 
+from zongzhi_center.permissions.case import CENTER_ROLES
 from zongzhi_center.tests.factories import (
 	api_credentials,
 	delete_committed,
+	http,
 	id_number,
 	make_case,
 	make_center_tree,
 	make_department,
 	make_staff,
 	make_user,
-	run_in_thread,
+	raw_insert,
 	unique,
 )
 from zongzhi_center.tests.test_rest_api import request
@@ -37,49 +39,12 @@ from zongzhi_center.tests.test_side_doors import raw_get, without_exc_id
 SECRET_ID = id_number(11)
 SECRET_PHONE = "13698765432"
 M = "/api/method/"
-CENTER_ROLES = [
-	"ZZ Intake Clerk",
-	"ZZ Dispatcher",
-	"ZZ Mediator",
-	"ZZ Stationed Staff",
-	"ZZ Grid Worker",
-	"ZZ Center Director",
-	"ZZ Supervisor",
-	"ZZ Leader",
-]
 
 
 def fetch(path: str, credentials: str, params: dict | None = None) -> tuple[int, str]:
 	"""A GET whose answer may be a PDF: its status and its bytes as text."""
-	from frappe.app import application
-	from werkzeug.test import Client
-
-	site = frappe.local.site
-
-	def send():
-		response = Client(application).get(
-			path,
-			base_url=f"http://{site}",
-			headers={"Authorization": f"token {credentials}", "Accept": "application/json"},
-			query_string=params,
-		)
-		return response.status_code, response.get_data().decode("utf-8", errors="replace")
-
-	return run_in_thread(send)
-
-
-def raw_insert(doc: dict, children: dict | None = None) -> str:
-	"""A record stored without its controller: these tests are about who reads it, not how it is made."""
-	parent = frappe.get_doc(doc)
-	parent.db_insert()
-	for fieldname, rows in (children or {}).items():
-		for idx, row in enumerate(rows, 1):
-			child = frappe.get_doc(row)
-			child.update(
-				{"parent": parent.name, "parenttype": doc["doctype"], "parentfield": fieldname, "idx": idx}
-			)
-			child.db_insert()
-	return parent.name
+	status, body = http("GET", path, credentials, params, {"Accept": "application/json"})
+	return status, body.decode("utf-8", errors="replace")
 
 
 class TestSideDoorsRecords(FrappeTestCase):
@@ -89,8 +54,8 @@ class TestSideDoorsRecords(FrappeTestCase):
 		cls.marker = unique("记录秘密")
 		cls.tree = t = make_center_tree()
 		cls.director_a = make_user(["ZZ Center Director"], t.town_a, with_api_key=True)
-		cls.sibling = make_user(CENTER_ROLES, t.town_b, with_api_key=True)
-		cls.no_center = make_user(CENTER_ROLES, with_api_key=True)
+		cls.sibling = make_user(sorted(CENTER_ROLES), t.town_b, with_api_key=True)
+		cls.no_center = make_user(sorted(CENTER_ROLES), with_api_key=True)
 		cls.handler_1 = make_user(["ZZ Department Handler"], with_api_key=True)
 		cls.handler_x = make_user(["ZZ Department Handler"], with_api_key=True)
 		cls.integration = make_user(["ZZ Integration"], with_api_key=True)
