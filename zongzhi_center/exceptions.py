@@ -115,3 +115,45 @@ class DuplicateIntakeError(frappe.ValidationError):
 	"""A sister system sent a case with an external id it already used."""
 
 	http_status_code = 409
+
+
+class MaskedValueError(frappe.ValidationError):
+	"""A masked ID number, phone or address was given where the full value is needed."""
+
+
+class PersonalDataNotPermittedError(frappe.PermissionError):
+	"""The user may not see this person's data in clear."""
+
+
+class AttachmentTypeError(frappe.ValidationError):
+	"""A file of a type not on the allowed list (ZZ Settings) was attached to a record of the centre."""
+
+
+class AttachmentNameError(frappe.ValidationError):
+	"""A file name with control characters or bidi overrides."""
+
+
+class PublicAttachmentError(frappe.ValidationError):
+	"""A record of the centre was given a public file: its attachments are personal data, kept private."""
+
+
+class InvalidValueError(frappe.ValidationError):
+	"""A value its field cannot hold: an impossible date, NaN, or a number beyond the column's range."""
+
+	http_status_code = 422
+
+
+class QueryExpressionError(frappe.PermissionError):
+	"""A list, count, report or chart asked for more than fields of its DocType and simple aggregates of them."""
+
+
+class ProtectedFieldQueryError(frappe.PermissionError):
+	"""A list, count, report or chart named a field at a permission level the user may not read."""
+
+
+class UnsavedPrintError(frappe.PermissionError):
+	"""A print request gave a document of the centre that is not stored: only stored documents are printed."""
+
+
+class PrintFormatDocTypeError(frappe.ValidationError):
+	"""A print format was asked for a document of another DocType than the one it is written for."""

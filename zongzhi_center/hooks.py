@@ -40,6 +40,8 @@ permission_query_conditions = {
 	"ZZ Stationed Staff": "zongzhi_center.permissions.records.staff_query_conditions",
 	# issue 13: rows of this app's child tables, listed on their own, only of parents the user may read
 	"*": "zongzhi_center.permissions.guards.child_query_conditions",
+	# files attached to this app's records: only for users who may read the record (permissions/files.py)
+	"File": "zongzhi_center.permissions.files.query_conditions",
 }
 has_permission = {
 	"ZZ Case": "zongzhi_center.permissions.case.has_permission",
@@ -54,51 +56,91 @@ has_permission = {
 	"ZZ Supervision Notice": "zongzhi_center.permissions.records.center_has_permission",
 	"ZZ Staff Attendance": "zongzhi_center.permissions.records.center_has_permission",
 	"ZZ Stationed Staff": "zongzhi_center.permissions.records.staff_has_permission",
+	"File": "zongzhi_center.permissions.files.has_permission",
 }
 
 # 社会治理资源库 on the case form: similar typical cases, drafting a typical case from a closed case
+# 脱敏 and 查看留痕 on every form that keeps people's data (a test checks each DocType with vault fields is here)
 doctype_js = {
-	"ZZ Case": "public/js/zz_case_library.js",
+	"ZZ Case": ["public/js/zz_case_library.js", "public/js/zz_personal_data.js"],
+	"ZZ Mediation Agreement": "public/js/zz_personal_data.js",
+	"ZZ Stationed Staff": "public/js/zz_personal_data.js",
 }
 
-# Frappe 15 counts rows for frappe.client.get_count without any permission check
+# Frappe's whitelisted methods that skip the permission of the record they read or write, or trust a flag
+# from the client: each wrapper (zongzhi_center/overrides/) checks it, then calls Frappe's own method
 override_whitelisted_methods = {
-	"frappe.client.get_count": "zongzhi_center.permissions.client.get_count",
-	# issue 13: Frappe methods that read or write a record without checking it (permissions/endpoints.py)
-	"frappe.client.get": "zongzhi_center.permissions.endpoints.get",
-	"frappe.client.attach_file": "zongzhi_center.permissions.endpoints.attach_file",
-	"frappe.desk.form.utils.get_next": "zongzhi_center.permissions.endpoints.get_next",
-	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": "zongzhi_center.permissions.endpoints.get_workflow_state_count",
-	"frappe.desk.search.search_widget": "zongzhi_center.permissions.endpoints.search_widget",
-	"frappe.desk.search.search_link": "zongzhi_center.permissions.endpoints.search_link",
-	"frappe.desk.form.linked_with.get_linked_docs": "zongzhi_center.permissions.endpoints.get_linked_docs",
-	"frappe.desk.form.linked_with.get": "zongzhi_center.permissions.endpoints.get_linked",
-	"frappe.desk.like.toggle_like": "zongzhi_center.permissions.endpoints.toggle_like",
-	"frappe.desk.form.document_follow.follow_document": "zongzhi_center.permissions.endpoints.follow_document",
-	"frappe.desk.form.document_follow.unfollow_document": "zongzhi_center.permissions.endpoints.unfollow_document",
-	"frappe.model.document.unlock_document": "zongzhi_center.permissions.endpoints.unlock_document",
-	"frappe.templates.includes.comments.comments.add_comment": "zongzhi_center.permissions.endpoints.add_website_comment",
-	"frappe.desk.doctype.tag.tag.add_tag": "zongzhi_center.permissions.endpoints.add_tag",
-	"frappe.desk.doctype.tag.tag.add_tags": "zongzhi_center.permissions.endpoints.add_tags",
-	"frappe.desk.doctype.tag.tag.remove_tag": "zongzhi_center.permissions.endpoints.remove_tag",
-	"upload_file": "zongzhi_center.permissions.endpoints.upload_file",
-	"frappe.handler.upload_file": "zongzhi_center.permissions.endpoints.upload_file",
-	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "zongzhi_center.permissions.endpoints.dashboard_chart",
+	"frappe.client.get_count": "zongzhi_center.overrides.client.get_count",
+	"frappe.client.get": "zongzhi_center.overrides.client.get",
+	"frappe.client.attach_file": "zongzhi_center.overrides.files.attach_file",
+	"frappe.desk.form.utils.get_next": "zongzhi_center.overrides.desk.get_next",
+	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": "zongzhi_center.overrides.desk.get_workflow_state_count",
+	"frappe.desk.search.search_widget": "zongzhi_center.overrides.desk.search_widget",
+	"frappe.desk.search.search_link": "zongzhi_center.overrides.desk.search_link",
+	"frappe.desk.form.linked_with.get": "zongzhi_center.overrides.desk.get_linked",
+	"frappe.desk.like.toggle_like": "zongzhi_center.overrides.annotations.toggle_like",
+	"frappe.desk.form.document_follow.follow_document": "zongzhi_center.overrides.annotations.follow_document",
+	"frappe.desk.form.document_follow.unfollow_document": "zongzhi_center.overrides.annotations.unfollow_document",
+	"frappe.model.document.unlock_document": "zongzhi_center.overrides.annotations.unlock_document",
+	"frappe.templates.includes.comments.comments.add_comment": "zongzhi_center.overrides.annotations.add_website_comment",
+	"frappe.desk.doctype.tag.tag.add_tag": "zongzhi_center.overrides.annotations.add_tag",
+	"frappe.desk.doctype.tag.tag.add_tags": "zongzhi_center.overrides.annotations.add_tags",
+	"frappe.desk.doctype.tag.tag.remove_tag": "zongzhi_center.overrides.annotations.remove_tag",
+	"upload_file": "zongzhi_center.overrides.files.upload_file",
+	"frappe.handler.upload_file": "zongzhi_center.overrides.files.upload_file",
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "zongzhi_center.overrides.desk.dashboard_chart",
+	# prints are made of the stored document, never of a document the client sends (overrides/printing.py)
+	"frappe.www.printview.get_html_and_style": "zongzhi_center.overrides.printing.get_html_and_style",
+	"frappe.www.printview.get_rendered_raw_commands": "zongzhi_center.overrides.printing.get_rendered_raw_commands",
+	"frappe.utils.print_format.download_pdf": "zongzhi_center.overrides.printing.download_pdf",
+	"frappe.utils.print_format.print_by_server": "zongzhi_center.overrides.printing.print_by_server",
+	"frappe.utils.print_format.download_multi_pdf": "zongzhi_center.overrides.printing.download_multi_pdf",
+	"frappe.utils.print_format.download_multi_pdf_async": "zongzhi_center.overrides.printing.download_multi_pdf_async",
+	# a record's title, and live list updates naming saved records, only for who may read them
+	"frappe.desk.search.get_link_title": "zongzhi_center.overrides.visibility.get_link_title",
+	"frappe.realtime.can_subscribe_doctype": "zongzhi_center.overrides.visibility.can_subscribe_doctype",
 }
 
-# issue 13: raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
-before_request = ["zongzhi_center.permissions.guards.check_request"]
+before_request = [
+	# rows of this app's child tables are judged by their parent record, as stored (overrides/permissions.py)
+	"zongzhi_center.overrides.permissions.install",
+	# the /printview page prints the stored document in a print format of its DocType (overrides/printing.py)
+	"zongzhi_center.overrides.printing.check_print_page",
+	# issue 13: raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
+	"zongzhi_center.permissions.guards.check_request",
+]
+before_job = ["zongzhi_center.overrides.permissions.install"]
+# a list's fields, order, grouping and filters: plain fields the caller may read (permissions/query.py); an auth
+# hook, since Frappe reads API keys and OAuth tokens after before_request and the check depends on the user
+auth_hooks = [
+	"zongzhi_center.permissions.query.check_query_params",
+	# a full ID number in a list filter is looked up by its keyed hash: the column holds masks (services/vault.py)
+	"zongzhi_center.services.vault.search_by_identity",
+]
 
 doc_events = {
 	# issue 13: a save is judged against the record as stored, not as edited (permissions/guards.py)
 	"*": {
-		"before_validate": "zongzhi_center.permissions.guards.check_stored_permission",
+		"before_validate": [
+			"zongzhi_center.permissions.guards.check_stored_permission",
+			# impossible dates, NaN and numbers beyond their column answer 422, not 500 (services/bad_input.py)
+			"zongzhi_center.services.bad_input.check_values",
+		],
+		# personal data leaves the request encrypted, with only its mask in the column (services/vault.py)
+		"validate": "zongzhi_center.services.vault.protect",
 	},
 	"ZZ Case": {
 		"validate": "zongzhi_center.permissions.guards.check_case_move",
 	},
 	"File": {
 		"before_insert": "zongzhi_center.permissions.guards.check_file_url",
+		# allowed types, private, clean names (services/uploads.py)
+		"before_validate": "zongzhi_center.services.uploads.check_file",
+	},
+	# System Manager only when an administrator gives it (permissions/system_manager.py)
+	"User": {
+		"before_validate": "zongzhi_center.permissions.system_manager.remember_roles",
+		"validate": "zongzhi_center.permissions.system_manager.keep_roles_as_given",
 	},
 	# never keep ID numbers, phones or addresses of parties in the Version log (the form timeline)
 	"Version": {
@@ -132,13 +174,25 @@ website_route_rules = [{"from_route": "/track/<token>", "to_route": "track"}]
 # Open311 GeoReport v2 at the paths civic clients expect (api/open311.py)
 page_renderer = ["zongzhi_center.api.open311.Open311Page"]
 after_request = [
+	# first: a request whose JSON body does not parse failed before Frappe knew the user
+	"zongzhi_center.services.bad_input.answer_unreadable_body",
 	"zongzhi_center.services.tracking.after_request",
+	"zongzhi_center.services.uploads.serve_as_download",
+	"zongzhi_center.permissions.titles.drop_unreadable_link_titles",
 	"zongzhi_center.permissions.guards.scrub_error_response",  # issue 13
 ]
+# this app's prints load nothing from outside the site (services/print_resources.py)
+pdf_body_html = "zongzhi_center.services.print_resources.pdf_body_html"
 jinja = {
 	"methods": [
 		"zongzhi_center.services.tracking.qr_data_uri",
 		"zongzhi_center.services.tracking.tracking_url",
 		"zongzhi_center.services.intake.zz_public_status",
+		# prints show a person's data in clear only to who may reveal it, and log it (services/vault.py)
+		"zongzhi_center.services.vault.zz_personal",
+		"zongzhi_center.services.casefile.zz_case_notes",
 	],
 }
+
+# 查看留痕 kept at least six months (MLPS 2.0); Log Settings may keep it longer, never shorter
+default_log_clearing_doctypes = {"ZZ Personal Data Access": [365]}

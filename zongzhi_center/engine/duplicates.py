@@ -51,10 +51,16 @@ class Person:
 	name: str = ""
 	id_number: str = ""
 	phone: str = ""
+	# the keyed hashes stored on a party row, for people on file: their numbers stay in the vault
+	id_key: str = ""
+	name_phone_key: str = ""
 
 	def keys(self) -> set[str]:
 		"""Identity keys: the ID number, and name + phone (which finds the same person on a case
 		registered without the ID number)."""
+		if self.id_key or self.name_phone_key:
+			stored = {"id": self.id_key, "np": self.name_phone_key}
+			return {f"{kind}:{key}" for kind, key in stored.items() if key}
 		keys = {f"id:{self.id_number.upper()}"} if self.id_number else set()
 		name, phone = normalise_name(self.name), normalise_phone(self.phone)
 		if name and phone:

@@ -8,6 +8,8 @@ the value they reject: ID numbers and phones are personal data and must not reac
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -46,6 +48,8 @@ MATTER_TYPES = (
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:/-]{1,64}$")
 LIMITS = {"title": 140, "facts": 20000, "party_name": 140, "address": 500, "incident_location": 140}
 MAX_PARTIES = 200
+# the largest amount a money column holds (12 digits of yuan)
+MAX_AMOUNT = 999_999_999_999
 
 REQUIRED = "required"
 INVALID = "invalid"
@@ -112,18 +116,37 @@ def validate(payload: Any) -> tuple[dict | None, list[FieldError]]:
 				errors.append(FieldError(name, INVALID, "Give the name as text."))
 	amount = payload.get("amount_in_dispute")
 	if amount not in (None, ""):
-		if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+		# NaN and infinities parse from JSON in Python, and compare false with everything
+		if (
+			isinstance(amount, bool)
+			or not isinstance(amount, int | float)
+			or not math.isfinite(amount)
+			or amount < 0
+		):
 			errors.append(FieldError("amount_in_dispute", INVALID, "A number of yuan, not negative."))
+		elif amount > MAX_AMOUNT:
+			errors.append(FieldError("amount_in_dispute", TOO_LONG, "At most 999,999,999,999 yuan."))
 		else:
 			clean["amount_in_dispute"] = amount
 	date = payload.get("incident_date")
 	if date not in (None, ""):
-		if not isinstance(date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+		if not real_date(date):
 			errors.append(FieldError("incident_date", INVALID, "A date as YYYY-MM-DD."))
 		else:
 			clean["incident_date"] = date
 	clean["parties"] = parties(payload.get("parties"), errors)
 	return (None, errors) if errors else (clean, [])
+
+
+def real_date(value: Any) -> bool:
+	"""YYYY-MM-DD and a day the calendar has (not 2026-02-31)."""
+	if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+		return False
+	try:
+		datetime.date.fromisoformat(value)
+	except ValueError:
+		return False
+	return True
 
 
 def text(payload: dict, name: str, clean: dict, errors: list, required: bool = False):

@@ -4,13 +4,21 @@ The public page shows milestones, never the internal states: several states map 
 (routed, in mediation and in consultation are all "being handled"), repeats collapse, and states with no
 public milestone are left out. Tokens are random URL-safe strings of at least 128 bits, unrelated to the
 case number; the case number + last four phone digits lookup compares in constant time.
+
+What a citizen types is normalised before anything looks at it (`case_number_key`, `digits`): the look-up and
+the count of failed guesses must see the same number, or an invisible character the database's collation
+ignores (U+200B, a bidi mark) would make a "new" number for the counter that still finds the case. Attempts
+are counted per client address (`client_address`): a forwarded-for header counts only when a proxy the site
+names set it, or anyone would pick a fresh address per request.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +26,11 @@ from datetime import datetime
 TOKEN_BYTES = 24  # 192 bits
 MIN_TOKEN_BYTES = 16  # 128 bits
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
+# a case number as the site makes them (region code-year-sequence), with room for older numbering
+CASE_NUMBER_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z-]{0,39}$")
+# Unicode categories dropped from what a citizen types: format characters (zero-width spaces and joiners,
+# word joiner, byte-order mark, bidi marks and overrides), controls, and separators (spaces of any width)
+DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 
 # internal workflow state → public milestone (an administrator may change this mapping in settings)
 DEFAULT_MILESTONES: Mapping[str, str] = {
@@ -65,6 +78,68 @@ def milestones(
 			continue
 		result.append(Milestone(label, at))
 	return result
+
+
+def normalise(text: str | None) -> str:
+	"""NFKC (full-width digits and letters become ASCII), without invisible, control or space characters."""
+	text = unicodedata.normalize("NFKC", text or "")
+	return "".join(ch for ch in text if unicodedata.category(ch) not in DROPPED_CATEGORIES)
+
+
+def case_number_key(text: str | None) -> str | None:
+	"""The case number a citizen typed, as the site writes case numbers, or None when it cannot be one (then
+	it is looked up nowhere: what the database would equate with a number must not reach it)."""
+	number = normalise(text).upper()
+	return number if CASE_NUMBER_PATTERN.match(number) else None
+
+
+def digits(text: str | None) -> str:
+	return normalise(text)
+
+
+def client_address(remote_addr: str | None, forwarded_for: str | None, trusted_proxies) -> str:
+	"""The address of the client: the socket's peer, unless that peer is a trusted proxy (an IP address or
+	network in ``trusted_proxies``); then the forwarded-for hops are read from the right, each appended by
+	the proxy before it, and the first hop that is not a trusted proxy is the client. Hops further left were
+	written by the client itself and are never believed."""
+	networks = _networks(trusted_proxies)
+	peer = _address(remote_addr)
+	if peer is None:
+		return remote_addr or "unknown"
+	if not networks or not _trusted(peer, networks):
+		return str(peer)
+	hops = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
+	for hop in reversed(hops):
+		address = _address(hop)
+		if address is None:
+			break  # garbage where a proxy writes an address: believe no hop further left
+		if not _trusted(address, networks):
+			return str(address)
+		peer = address
+	return str(peer)
+
+
+def _networks(trusted) -> list:
+	if isinstance(trusted, str):
+		trusted = [part for part in re.split(r"[\s,]+", trusted) if part]
+	networks = []
+	for entry in trusted or []:
+		try:
+			networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+		except ValueError:
+			continue
+	return networks
+
+
+def _address(text: str | None):
+	try:
+		return ipaddress.ip_address((text or "").strip())
+	except ValueError:
+		return None
+
+
+def _trusted(address, networks) -> bool:
+	return any(address.version == network.version and address in network for network in networks)
 
 
 def phone_matches(stored_phones: Iterable[str | None], last_four: str) -> bool:

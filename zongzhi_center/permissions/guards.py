@@ -8,8 +8,8 @@ Frappe's code:
   filters (a plain string among `filters`, `or_filters`, …, pasted by Frappe into the WHERE clause next to
   the permission conditions), filter field names that are not field names, columns joined through a Link
   field to a DocType whose rows are scoped per record, and it drops `debug` (the SQL and its values).
-- thin wrappers (hooks.override_whitelisted_methods) check the permission Frappe forgets on the record a
-  method reads or writes, then call Frappe's own method;
+- thin wrappers (zongzhi_center/overrides/, hooks.override_whitelisted_methods) check the permission Frappe
+  forgets on the record a method reads or writes, then call Frappe's own method;
 - `child_query_conditions` (permission_query_conditions "*") limits the rows of this app's child tables
   listed on their own to rows of parents the user may read;
 - `check_stored_permission` (doc_events "*") judges a save against the record as stored, not as edited, so
@@ -189,6 +189,10 @@ def child_query_conditions(user: str | None = None, doctype: str | None = None) 
 		return ""
 	parts = []
 	for parent in parent_doctypes(doctype):
+		if frappe.get_meta(parent).issingle:  # settings: one record, no table to select from
+			if frappe.has_permission(parent, "read", user=user):
+				parts.append(f"`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)}")
+			continue
 		visible = frappe.get_list(
 			parent, fields=[f"`tab{parent}`.`name`"], user=user, limit_page_length=0, order_by=None, run=False
 		)
@@ -292,13 +296,13 @@ def check_file_url(doc, method=None):
 def scrub_error_response(response=None, request=None):
 	"""after_request: a refusal tells the user that, not what the record holds. Frappe's permission check
 	prints why it refused (\"linked to ZZ Center 'X' in field Current Center\": a value of the record) and
-	its traceback; neither goes to users outside the System Manager role."""
-	if (
-		response is None
-		or response.status_code < 400
-		or response.mimetype != "application/json"
-		or privileged()
-	):
+	its traceback; neither goes to users outside the System Manager role. Bulk actions (delete, update)
+	answer 200 with the same messages for the records they skipped; /api/v2 puts them in `errors`."""
+	if response is None or response.mimetype != "application/json" or response.direct_passthrough:
+		return  # (a file sent as it is on disk, a .json download say, is no answer of Frappe's)
+	if response.status_code < 400 and b"_server_messages" not in response.get_data():
+		return
+	if privileged():
 		return
 	try:
 		body = json.loads(response.get_data(as_text=True))
@@ -307,16 +311,14 @@ def scrub_error_response(response=None, request=None):
 	if not isinstance(body, dict):
 		return
 	changed = bool(body.pop("exc", None)) | bool(body.pop("exception", None))
+	for error in body.get("errors") if isinstance(body.get("errors"), list) else []:
+		if isinstance(error, dict):
+			changed |= bool(error.pop("exception", None))
+			if explains_refusal(str(error.get("message"))):
+				error["message"] = _("You do not have permission to access this document.")
+				changed = True
 	if messages := body.get("_server_messages"):
-		prefix = _(
-			"You are not allowed to access this DocType record because it is linked to {0} '{1}' in field {2}"
-		)
-		prefix = prefix.split("{0}")[0]
-		kept = [
-			m
-			for m in json.loads(messages)
-			if prefix not in m and "does not have access to this document" not in m
-		]
+		kept = [m for m in json.loads(messages) if not explains_refusal(m)]
 		if len(kept) != len(json.loads(messages)):
 			body["_server_messages"] = json.dumps(kept) if kept else None
 			if not kept:
@@ -324,3 +326,27 @@ def scrub_error_response(response=None, request=None):
 			changed = True
 	if changed:
 		response.set_data(json.dumps(body))
+
+
+# Frappe's explanations of a refusal, in English and in the user's language ({n}: the values they name)
+REFUSAL_TEMPLATES = (
+	"You are not allowed to access this {0} record because it is linked to {1} '{2}' in field {3}",
+	"You are not allowed to access this {0} record because it is linked to {1} '{2}' in row {3}, field {4}",
+	"User {0} does not have access to this document",
+)
+
+
+def explains_refusal(message: str) -> bool:
+	"""Whether a message (plain, or one of Frappe's JSON-encoded server messages) explains a refusal."""
+	try:
+		decoded = json.loads(message)
+		text = decoded.get("message", "") if isinstance(decoded, dict) else message
+	except ValueError:
+		text = message
+	text = str(text)
+	for template in REFUSAL_TEMPLATES:
+		for wording in {template, _(template)}:
+			pattern = ".*?".join(re.escape(part) for part in re.split(r"\{\d\}", wording))
+			if re.search(pattern, text, re.S):
+				return True
+	return False

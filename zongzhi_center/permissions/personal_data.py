@@ -16,8 +16,9 @@ import re
 
 import frappe
 
+from zongzhi_center.services.vault import vault_fields
+
 MARKER = "***"
-PROTECTED_DOCTYPES = ("ZZ Case",)
 
 _ALNUM_BEFORE, _ALNUM_AFTER = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 IDENTIFIERS = re.compile(
@@ -31,22 +32,26 @@ FRAME_VARIABLE = " " * 6  # how traceback_with_variables indents a variable and 
 
 
 def protected_fields(doctype: str) -> tuple[set[str], dict[str, set[str]]]:
-	"""(parent fields, {table fieldname: child fields}) with permlevel > 0."""
+	"""(parent fields, {table fieldname: child fields}) with permlevel > 0, or kept in the vault."""
 	meta = frappe.get_meta(doctype)
-	parent = {df.fieldname for df in meta.fields if df.permlevel}
+	parent = {df.fieldname for df in meta.fields if df.permlevel} | set(vault_fields(doctype))
 	children = {}
 	for table in meta.get_table_fields():
-		fields = {df.fieldname for df in frappe.get_meta(table.options).fields if df.permlevel}
+		child = frappe.get_meta(table.options)
+		fields = {df.fieldname for df in child.fields if df.permlevel} | set(vault_fields(table.options))
 		if fields:
 			children[table.fieldname] = fields
 	return parent, children
 
 
 def scrub_version(doc, method=None):
-	if doc.ref_doctype not in PROTECTED_DOCTYPES or not doc.data:
+	"""Any DocType with such fields — an agreement's parties as much as a case's — whoever made it."""
+	if not doc.data or not frappe.db.exists("DocType", doc.ref_doctype):
+		return
+	parent_fields, child_fields = protected_fields(doc.ref_doctype)
+	if not (parent_fields or child_fields):
 		return
 	data = json.loads(doc.data) if isinstance(doc.data, str) else doc.data
-	parent_fields, child_fields = protected_fields(doc.ref_doctype)
 
 	for change in data.get("changed") or []:
 		if change[0] in parent_fields:

@@ -35,7 +35,12 @@ def schedule(case):
 def build(case_name: str) -> str:
 	"""Build the case file and attach it to the case. Returns the File's name."""
 	case = frappe.get_doc("ZZ Case", case_name)
-	files = [(DOSSIER, frappe.get_print("ZZ Case", case.name, PRINT_FORMAT, as_pdf=True))]
+	# the file is read by every reader of the case: the dossier shows people's data masked (the vault keeps it)
+	frappe.flags.zz_print_masked = True
+	try:
+		files = [(DOSSIER, frappe.get_print("ZZ Case", case.name, PRINT_FORMAT, as_pdf=True))]
+	finally:
+		frappe.flags.zz_print_masked = False
 	files += attachments(case)
 	manifest = archive.build(case.case_number, files, str(now_datetime()))
 	buffer = io.BytesIO()
@@ -100,3 +105,21 @@ def raw_content(file) -> bytes:
 	"""The file's bytes as stored (File.get_content decodes text files)."""
 	with open(file.get_full_path(), "rb") as f:
 		return f.read()
+
+
+def zz_case_notes(case_name: str) -> list[dict]:
+	"""Jinja, for the case file: the timeline notes of a case the user may read (comments are for System
+	Managers only in Frappe's own permissions, so they are read here after the case itself is checked)."""
+	if not frappe.has_permission("ZZ Case", "read", doc=case_name):
+		return []
+	# get_all: the case was checked above; its timeline belongs to its readers
+	return frappe.get_all(
+		"Comment",
+		filters={
+			"reference_doctype": "ZZ Case",
+			"reference_name": case_name,
+			"comment_type": ["in", ["Info", "Comment", "Workflow"]],
+		},
+		fields=["creation", "comment_type", "content"],
+		order_by="creation asc",
+	)

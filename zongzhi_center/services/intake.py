@@ -24,10 +24,11 @@ from frappe.utils import flt, get_datetime, get_datetime_str
 
 from zongzhi_center.engine import intake as engine
 from zongzhi_center.engine import tracking as engine_tracking
+from zongzhi_center.engine import uploads as engine_uploads
 from zongzhi_center.engine.tracking import DEFAULT_MILESTONES
 from zongzhi_center.exceptions import DuplicateIntakeError
 from zongzhi_center.permissions.centers import allowed_centers
-from zongzhi_center.services import tracking
+from zongzhi_center.services import tracking, uploads
 
 INTEGRATION_ROLE = "ZZ Integration"
 MAX_ATTACHMENTS = 10
@@ -248,6 +249,26 @@ def decode_attachments(rows, max_mb: float) -> tuple[list[dict], list[dict]]:
 		name = row.get("file_name")
 		if not isinstance(name, str) or not FILE_NAME.match(name) or name in (".", ".."):
 			errors.append(field_error(f"{path}.file_name", engine.INVALID, _("Give the file's name.")))
+			continue
+		if not engine_uploads.name_is_clean(name):
+			errors.append(
+				field_error(
+					f"{path}.file_name",
+					engine.INVALID,
+					_("A file name may not contain control characters or text-direction marks."),
+				)
+			)
+			continue
+		if not engine_uploads.extension_allowed(name, uploads.allowed_extensions()):
+			errors.append(
+				field_error(
+					f"{path}.file_name",
+					engine.NOT_ALLOWED,
+					_("Files of this type are not accepted. Allowed types: {0}.").format(
+						", ".join(sorted(uploads.allowed_extensions()))
+					),
+				)
+			)
 			continue
 		try:
 			content = base64.b64decode(row.get("content") or "", validate=True)

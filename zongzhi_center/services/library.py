@@ -19,6 +19,7 @@ from frappe.utils import escape_html, strip_html
 from whoosh.filedb.filestore import FileStorage
 
 from zongzhi_center.engine.library import Library, anonymise, snippet
+from zongzhi_center.services import vault
 
 DOCTYPE = "ZZ Library Item"
 INDEX_FOLDER = "zz_library_index"
@@ -132,11 +133,16 @@ def case_personal_data(case: str) -> frappe._dict:
 	rows = frappe.get_all(
 		"ZZ Case Party",
 		filters={"parenttype": "ZZ Case", "parent": case},
-		fields=["party_name", "id_number", "phone", "address"],
+		fields=["party_name", "id_number", "id_number_enc", "phone", "phone_enc", "address", "address_enc"],
 	)
 
 	def values(field):
-		return sorted({(row.get(field) or "").strip() for row in rows} - {""}, key=len, reverse=True)
+		# the vault's plaintext: the numbers as typed are what a drafted text would show
+		found = {
+			(vault.plaintext(row, field) if field != "party_name" else row.party_name or "").strip()
+			for row in rows
+		}
+		return sorted(found - {""}, key=len, reverse=True)
 
 	return frappe._dict(
 		names=values("party_name"),

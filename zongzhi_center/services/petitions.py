@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 
 import frappe
 from frappe import _
@@ -19,7 +20,8 @@ from frappe.model.workflow import apply_workflow, get_transitions
 from frappe.utils import add_days, cint, now_datetime, strip_html
 
 from zongzhi_center.engine import duplicates
-from zongzhi_center.utils import levels
+from zongzhi_center.services import vault
+from zongzhi_center.utils import identity, levels
 
 VISIT_CHANNELS = frozenset({"Window"})
 CALL_CHANNELS = frozenset({"Phone", "12345 Hotline"})
@@ -35,9 +37,23 @@ def person_key(text: str) -> str:
 	return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
 
 
+def id_key_of(number: str) -> str:
+	"""The keyed hash a party row keeps of this ID number or credit code, as typed by someone searching."""
+	number = unicodedata.normalize("NFKC", number or "").strip()
+	for normalise in (identity.normalise_id_number, identity.normalise_credit_code):
+		try:
+			number = normalise(number)
+			break
+		except identity.InvalidIdentifier:
+			continue
+	return person_key(f"id:{number.upper()}")
+
+
 def set_party_keys(case) -> None:
 	for row in case.parties:
-		person = duplicates.Person(row.party_name or "", row.id_number or "", row.phone or "")
+		person = duplicates.Person(
+			row.party_name or "", vault.value_of(row, "id_number"), vault.value_of(row, "phone")
+		)
 		keys = person.keys()
 		id_keys = [k for k in keys if k.startswith("id:")]
 		np_keys = [k for k in keys if k.startswith("np:")]
@@ -122,7 +138,9 @@ def record_of(doc, parties=None) -> duplicates.CaseRecord:
 		name=doc.name,
 		facts=f"{doc.title or ''} {strip_html(doc.facts or '')}",
 		applicants=tuple(
-			duplicates.Person(p.party_name or "", p.id_number or "", p.phone or "")
+			duplicates.Person(
+				p.party_name or "", id_key=p.id_key or "", name_phone_key=p.name_phone_key or ""
+			)
 			for p in parties
 			if p.party_role == "Applicant"
 		),
@@ -143,7 +161,7 @@ def records(names: list[str]) -> list[duplicates.CaseRecord]:
 	for party in frappe.get_all(
 		"ZZ Case Party",
 		filters={"parenttype": "ZZ Case", "parentfield": "parties", "parent": ["in", names]},
-		fields=["parent", "party_role", "party_name", "id_number", "phone"],
+		fields=["parent", "party_role", "party_name", "id_key", "name_phone_key"],
 		order_by="idx asc",
 	):
 		parties.setdefault(party.parent, []).append(party)

@@ -8,6 +8,9 @@ Guards: a token is looked up only when it is well formed (garbage never reaches 
 the same query); unknown, revoked and malformed tokens all end in the same 404; each address may make
 `tracking_requests_per_minute` requests a minute (ZZ Settings); a case number whose phone digits were
 guessed wrong `tracking_failures_per_case` times in an hour answers "not found" for the rest of the hour.
+The case number is normalised before both the look-up and that count, and the address is the client's own
+(`client_address`: a forwarded-for header counts only from the proxies named in the site config
+`zz_trusted_proxies`, a list of addresses or networks).
 """
 
 from __future__ import annotations
@@ -41,6 +44,18 @@ def new_token() -> str:
 
 
 # ---------------------------------------------------------------------------------------------- guards
+def client_address() -> str:
+	"""The address requests to the public page are counted by (engine.tracking.client_address)."""
+	request = getattr(frappe.local, "request", None)
+	if request is None:
+		return "unknown"
+	return tracking.client_address(
+		request.remote_addr,
+		request.headers.get("X-Forwarded-For"),
+		frappe.conf.get("zz_trusted_proxies"),
+	)
+
+
 def over_rate(ip: str | None) -> bool:
 	"""Whether the address made more requests this minute than ZZ Settings allow."""
 	limit = cint(frappe.db.get_single_value("ZZ Settings", "tracking_requests_per_minute"))
@@ -67,12 +82,17 @@ def case_for_token(token: str | None) -> str | None:
 
 def case_for_number(case_number: str | None, last_four: str | None) -> str | None:
 	"""The case whose number is ``case_number`` and one of whose applicants' phones ends in ``last_four``."""
-	case_number = (case_number or "").strip()
+	case_number = tracking.case_number_key(case_number)
+	last_four = tracking.digits(last_four)
 	limit = cint(frappe.db.get_single_value("ZZ Settings", "tracking_failures_per_case"))
-	failures_key = f"zz-track:fail:{case_number}"
+	failures_key = f"zz-track:fail:{case_number or NO_TOKEN}"
 	if limit and _count(failures_key, FAILURE_WINDOW, peek=True) >= limit:
 		return None
-	name = frappe.db.get_value("ZZ Case", {"case_number": case_number or NO_TOKEN}, "name")
+	found = frappe.db.get_value(
+		"ZZ Case", {"case_number": case_number or NO_TOKEN}, ["name", "case_number"], as_dict=True
+	)
+	# the column's collation equates more than the normalised text does: only the exact number counts
+	name = found.name if found and found.case_number == case_number else None
 	phones = (
 		frappe.get_all(
 			"ZZ Case Party",
@@ -82,7 +102,7 @@ def case_for_number(case_number: str | None, last_four: str | None) -> str | Non
 		if name
 		else []
 	)
-	if name and tracking.phone_matches(phones, (last_four or "").strip()):
+	if name and tracking.phone_matches(phones, last_four):
 		return name
 	if case_number:
 		_count(failures_key, FAILURE_WINDOW)

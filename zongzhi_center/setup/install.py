@@ -6,6 +6,7 @@ import os
 import frappe
 from frappe.model import no_value_fields
 
+from zongzhi_center.setup.security import ensure_security_defaults
 from zongzhi_center.setup.workflow_sync import sync_workflows
 
 
@@ -36,6 +37,8 @@ def sync_shipped_records():
 	ensure_named_records("ZZ Deadline Rule", "deadline_rules.json")
 	ensure_settings()
 	ensure_notifications()
+	# password policy, login lockout, session expiry, log retention: once, where still Frappe's defaults
+	ensure_security_defaults()
 
 
 def data_path(*parts: str) -> str:

@@ -7,7 +7,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
+from zongzhi_center.engine import masking
 from zongzhi_center.exceptions import AgreementError
+from zongzhi_center.services import vault
 from zongzhi_center.tests.factories import (
 	as_user,
 	make_case,
@@ -237,3 +239,37 @@ class TestMediationAgreement(FrappeTestCase):
 		text = pdf_text(application)
 		for expected in ("司法确认申请书", "人民调解法", case.case_number, "张测试", "李测试"):
 			self.assertIn(expected, text)
+
+	def test_party_id_numbers_travel_in_the_vault(self):
+		"""The case's ID numbers come to the agreement masked and encrypted: its mediator prints them in clear
+		(logged), a supervisor prints the mask, and neither the column nor the agreement's history holds one."""
+		supervisor = make_user(["ZZ Supervisor"], self.tree.town_a)
+		case = self.case_in_mediation()
+		number = vault.plaintext(case.parties[0], "id_number")
+		agreement = self.draft(case)
+		row = frappe.db.get_value(
+			"ZZ Agreement Party", agreement.parties[0].name, ["id_number", "id_number_enc"], as_dict=True
+		)
+		self.assertEqual(row.id_number, masking.mask(number, "id"))
+		self.assertEqual(vault.plaintext(row, "id_number"), number)
+		with as_user(self.mediator_user):
+			agreement = frappe.get_doc("ZZ Mediation Agreement", agreement.name)
+			agreement.terms = "被申请人赔偿申请人损失三千元。"
+			agreement.parties[0].signed = 1
+			agreement.save(ignore_version=False)  # tests skip the Version log unless asked
+			self.assertIn(
+				number, frappe.get_print("ZZ Mediation Agreement", agreement.name, "ZZ Agreement Document")
+			)
+		with as_user(supervisor):
+			html = frappe.get_print("ZZ Mediation Agreement", agreement.name, "ZZ Agreement Document")
+		self.assertNotIn(number, html)
+		self.assertIn(masking.mask(number, "id"), html)
+		self.assertTrue(
+			frappe.db.exists(
+				"ZZ Personal Data Access",
+				{"user": self.mediator_user, "reference_name": agreement.name, "action": "Print"},
+			)
+		)
+		versions = " ".join(frappe.get_all("Version", filters={"docname": agreement.name}, pluck="data"))
+		self.assertTrue(versions)
+		self.assertNotIn(number, versions)

@@ -446,17 +446,17 @@ class TestReports(FrappeTestCase):
 	def test_source_chart_is_never_answered_from_another_users_cache(self):
 		"""Frappe answers dashboard_chart.get without `refresh` from a cache keyed by the chart only; the
 		app's override computes every answer for the caller."""
-		from zongzhi_center.permissions import endpoints
+		from zongzhi_center.overrides import desk
 
 		path = "frappe.desk.doctype.dashboard_chart.dashboard_chart.get"
 		self.assertEqual(
 			frappe.get_hooks("override_whitelisted_methods")[path][-1],
-			"zongzhi_center.permissions.endpoints.dashboard_chart",
+			"zongzhi_center.overrides.desk.dashboard_chart",
 		)
 		with as_user(self.director):
 			get_chart(chart_name="ZZ Cases per Source", refresh=1)  # the county's counts in the cache
 		with as_user(self.clerk_b):
-			data = endpoints.dashboard_chart(chart_name="ZZ Cases per Source")
+			data = desk.dashboard_chart(chart_name="ZZ Cases per Source")
 		counts = dict(zip(data["labels"], data["datasets"][0]["values"], strict=True))
 		self.assertEqual(counts, {"Police Source": 1, "Litigation Source": 1})
 

@@ -30,15 +30,15 @@ SECRETS = ("钱秘密", "13987654321", "秘密路9号", "院墙秘密事实", id
 
 
 def fetch(path: str, ip: str = "127.0.0.2", params: dict | None = None):
-	"""GET a page of the site as a browser at ``ip`` would, behind the site's proxy (the address is a
-	header, which only keys the rate limit: no traffic goes to it)."""
+	"""GET a page of the site as a browser at ``ip`` would (the socket's peer address, which only keys the
+	rate limit: no traffic goes to it)."""
 	from frappe.app import application
 
 	site = frappe.local.site
 
 	def send():
 		response = Client(application).get(
-			path, base_url=f"http://{site}", query_string=params, headers={"X-Forwarded-For": ip}
+			path, base_url=f"http://{site}", query_string=params, environ_base={"REMOTE_ADDR": ip}
 		)
 		return response.status_code, response.get_data(as_text=True), dict(response.headers)
 

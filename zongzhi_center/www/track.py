@@ -19,7 +19,7 @@ def get_context(context):
 	context.no_breadcrumbs = True
 	context.title = _("Case Progress")
 	context.case = None
-	if tracking.over_rate(frappe.local.request_ip):
+	if tracking.over_rate(tracking.client_address()):
 		context.http_status_code = 429
 		context.message = _("Too many requests. Please wait a minute and try again.")
 		return context

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.model.workflow import get_workflow_name
 from frappe.utils import cint, now_datetime, strip_html
 
+from zongzhi_center.engine import masking
 from zongzhi_center.exceptions import (
 	CaseWithoutApplicantError,
 	CaseWithoutFactsError,
@@ -155,6 +156,8 @@ class ZZCase(Document):
 
 	def normalise_identifier(self, row):
 		# messages name the row, never the rejected number: ID numbers must not reach logs or error reports
+		if masking.is_masked(row.id_number):
+			return  # the stored mask, left as it was (the vault refuses any other mask)
 		try:
 			if row.party_type == "Organisation":
 				row.id_number = identity.normalise_credit_code(row.id_number)
@@ -172,6 +175,8 @@ class ZZCase(Document):
 			frappe.throw(message.format(row.idx), exc=InvalidIDNumberError, title=_("Invalid ID Number"))
 
 	def normalise_phone(self, row, require_phone: int):
+		if masking.is_masked(row.phone):
+			return
 		try:
 			row.phone = identity.normalise_phone(row.phone)
 		except identity.InvalidIdentifier:

@@ -11,6 +11,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate, today
 
 from zongzhi_center.exceptions import AgreementError
+from zongzhi_center.services import vault
 
 # 人民调解法 Art. 33: the parties apply for judicial confirmation within 30 days of the agreement taking effect
 CONFIRMATION_DAYS = 30
@@ -105,13 +106,11 @@ class ZZMediationAgreement(Document):
 	def fill_parties(self):
 		if self.parties:
 			return
-		# the case's parties, as far as this user may read them (personal data is permission level 1)
+		# the case's parties; their ID numbers travel masked and encrypted, as the case keeps them (vault)
 		case = frappe.get_doc("ZZ Case", self.case)
 		for row in case.parties:
-			self.append(
-				"parties",
-				{"party_role": row.party_role, "party_name": row.party_name, "id_number": row.id_number},
-			)
+			party = self.append("parties", {"party_role": row.party_role, "party_name": row.party_name})
+			vault.copy_into(row, party)
 
 	def validate_obligations(self):
 		signed = getdate(self.signing_date) if self.signing_date else None

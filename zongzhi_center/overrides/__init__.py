@@ -1,0 +1,15 @@
+"""Overrides of Frappe's own whitelisted methods (hooks.override_whitelisted_methods), in one place.
+
+Each wrapper checks what Frappe 15 forgets on the record the method reads or writes (or drops a flag the
+client must not set), then calls Frappe's own method; its docstring gives the reason in one line.
+tests/test_overrides.py checks that every wrapper still takes the parameters of the Frappe method it wraps,
+so a Frappe update that changes one fails loudly.
+
+- client.py: frappe.client (get, get_count)
+- desk.py: the desk's form navigation, link search, linked records, workflow counts, dashboard charts
+- annotations.py: likes, follows, tags, comments and form locks a user puts on a record
+- files.py: attaching and uploading files to a record
+- printing.py: print preview, raw printing, PDF download and network printing, of the stored document only
+- permissions.py: not a whitelisted method but Frappe's own has_child_permission, replaced so that a row of
+  the app's child tables is judged by its stored parent record (installed before every request and job)
+"""
