@@ -35,7 +35,7 @@ SECRET_ID = id_number(5)
 SECRET_PHONE = "13655554444"
 M = "/api/method/"
 LIST_PATHS = ("frappe.client.get_list", f"/api/resource/{CASE}", "frappe.desk.reportview.get")
-# the shapes of the report: the first eleven digits of an ID number, a phone's prefix
+# the request of the report: an ID number by its first eleven digits
 ID_PREFIX = json.dumps([[PARTY, "id_number", "like", "43092119830%"]])
 
 

@@ -166,6 +166,17 @@ class TestMoreSideDoors(FrappeTestCase):
 		self.assertEqual(status, 200, body)
 		self.assertEqual(body["_link_titles"][f"{CASE}::{self.case}"], f"{self.marker} 标题")
 
+	def test_a_print_carries_no_title_of_an_unreadable_linked_record(self):
+		params = {"doctype": CASE, "name": self.case_b, "format": "Standard"}
+		status, page = http("GET", "/printview", self.keys[self.clerk_b], params)
+		self.assertEqual(status, 200)
+		self.assertIn(self.case, page.decode())  # the link prints as the record's name
+		self.assert_hidden(page.decode(), "sibling clerk", "/printview")
+		params = {"doctype": CASE, "name": self.case_a2, "format": "Standard"}
+		status, page = http("GET", "/printview", self.allowed, params)
+		self.assertEqual(status, 200)
+		self.assertIn(f"{self.marker} 标题", page.decode())
+
 	# ------------------------------------------------------------ files
 
 	def file_paths(self) -> list[tuple[str, dict]]:

@@ -11,10 +11,14 @@
 		return fields.filter((df) => !df.fieldname.endsWith("_enc") && names.has(`${df.fieldname}_enc`));
 	};
 
+	// only where the user may read the fields at their permission level (the server checks it again)
+	const readable = (frm, doctype) =>
+		vault_fields(doctype).filter((df) => frm.perm[df.permlevel || 0]?.read);
+
 	const has_personal_data = (frm) => {
-		if (vault_fields(frm.doctype).some((df) => frm.doc[df.fieldname])) return true;
+		if (readable(frm, frm.doctype).some((df) => frm.doc[df.fieldname])) return true;
 		return frm.meta.fields
-			.filter((df) => df.fieldtype === "Table" && vault_fields(df.options).length)
+			.filter((df) => df.fieldtype === "Table" && readable(frm, df.options).length)
 			.some((df) => (frm.doc[df.fieldname] || []).length);
 	};
 
