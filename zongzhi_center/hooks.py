@@ -89,6 +89,8 @@ override_whitelisted_methods = {
 	"upload_file": "zongzhi_center.overrides.files.upload_file",
 	"frappe.handler.upload_file": "zongzhi_center.overrides.files.upload_file",
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "zongzhi_center.overrides.desk.dashboard_chart",
+	# the list sidebar's "Assigned To" counts assignments of the records the user reads (overrides/desk.py)
+	"frappe.desk.listview.get_group_by_count": "zongzhi_center.overrides.desk.get_group_by_count",
 	# prints are made of the stored document, never of a document the client sends (overrides/printing.py)
 	"frappe.www.printview.get_html_and_style": "zongzhi_center.overrides.printing.get_html_and_style",
 	"frappe.www.printview.get_rendered_raw_commands": "zongzhi_center.overrides.printing.get_rendered_raw_commands",
@@ -179,6 +181,8 @@ after_request = [
 	"zongzhi_center.services.tracking.after_request",
 	"zongzhi_center.services.uploads.serve_as_download",
 	"zongzhi_center.permissions.titles.drop_unreadable_link_titles",
+	# the titles of linked records a list asks for, of the records the user may see (permissions/titles.py)
+	"zongzhi_center.permissions.titles.add_list_titles",
 	"zongzhi_center.permissions.guards.scrub_error_response",  # issue 13
 ]
 # this app's prints load nothing from outside the site (services/print_resources.py)

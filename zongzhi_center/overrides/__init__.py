@@ -5,11 +5,16 @@ client must not set), then calls Frappe's own method; its docstring gives the re
 tests/test_overrides.py checks that every wrapper still takes the parameters of the Frappe method it wraps,
 so a Frappe update that changes one fails loudly.
 
-- client.py: frappe.client (get, get_count)
-- desk.py: the desk's form navigation, link search, linked records, workflow counts, dashboard charts
 - annotations.py: likes, follows, tags, comments and form locks a user puts on a record
+- client.py: frappe.client (get, get_count)
+- desk.py: the desk's form navigation, link search, linked records, workflow counts, the list sidebar's
+  "Assigned To" counts, dashboard charts (heatmaps included)
 - files.py: attaching and uploading files to a record
-- printing.py: print preview, raw printing, PDF download and network printing, of the stored document only
 - permissions.py: not a whitelisted method but Frappe's own has_child_permission, replaced so that a row of
   the app's child tables is judged by its stored parent record (installed before every request and job)
+- printing.py: print preview, raw printing, PDF download and network printing, of the stored document only
+- visibility.py: what tells a user about records beyond the ones they open: a link's title, live list updates
+
+The titles of linked records in the desk's list view are no override: permissions/guards.py takes them out of
+the list's query and permissions/titles.py answers them after it, for the records the user may see.
 """

@@ -1,13 +1,16 @@
-"""Overrides of the desk's reads: form navigation, link search, linked records, workflow counts, charts."""
+"""Overrides of the desk's reads: form navigation, link search, linked records, workflow and sidebar counts,
+charts."""
 
 import frappe
 import frappe.desk.form.linked_with
 import frappe.desk.form.utils
+import frappe.desk.listview
 import frappe.desk.search
 from frappe import _
 from frappe.model.workflow import get_workflow_name
+from frappe.utils import cint, getdate
 
-from zongzhi_center.permissions.guards import privileged, require
+from zongzhi_center.permissions.guards import is_scoped_doctype, privileged, require
 
 
 @frappe.whitelist()
@@ -124,9 +127,18 @@ def dashboard_chart(
 ):
 	"""Without `refresh`, Frappe answered from a cache keyed by the chart's name only — the counts of whoever
 	refreshed it last, another centre's included. Every answer is computed for the caller (the desk's chart
-	widgets refresh anyway)."""
+	widgets refresh anyway), and a heatmap of records read one by one counts those the caller may read."""
 	from frappe.desk.doctype.dashboard_chart import dashboard_chart as charts
 
+	spec = (
+		frappe.get_doc("Dashboard Chart", chart_name)
+		if chart_name
+		else frappe._dict(frappe.parse_json(chart) or {})
+	)
+	if is_heatmap(spec) and scoped(spec.document_type) and not privileged():
+		if no_cache:  # Frappe draws such a chart from its own settings alone (utils.dashboard.cache_source)
+			filters = heatmap_year = None
+		return readable_heatmap(spec, filters, heatmap_year)
 	return charts.get(
 		chart_name=chart_name,
 		chart=chart,
@@ -138,4 +150,70 @@ def dashboard_chart(
 		time_interval=time_interval,
 		heatmap_year=heatmap_year,
 		refresh=1,
+	)
+
+
+def is_heatmap(chart) -> bool:
+	"""Frappe draws a heatmap (dashboard_chart.get) for a chart of type Heatmap that is not grouped by a field."""
+	return chart.get("type") == "Heatmap" and chart.get("chart_type") != "Group By"
+
+
+def scoped(doctype) -> bool:
+	"""A DocType whose records are read one by one (this app's, File): guards.is_scoped_doctype."""
+	return (
+		isinstance(doctype, str) and bool(frappe.db.exists("DocType", doctype)) and is_scoped_doctype(doctype)
+	)
+
+
+def readable_heatmap(chart, filters, heatmap_year) -> dict:
+	"""Frappe's heatmap (dashboard_chart.get_heatmap_chart_config) counts with frappe.get_all, every record of
+	every centre; the same counts, of the same filters and year, through frappe.get_list."""
+	from frappe.desk.doctype.dashboard_chart.dashboard_chart import get_aggregate_function
+
+	doctype = chart.document_type
+	filters = frappe.parse_json(filters) or frappe.parse_json(chart.filters_json) or []
+	year = cint(heatmap_year or chart.heatmap_year) or getdate().year
+	# a chart a client sends names plain columns (permissions/query.py), a stored one its author's
+	date_column, value = chart.based_on, chart.value_based_on or "1"
+	filters += [
+		[doctype, "docstatus", "<", 2, False],
+		[doctype, chart.based_on, ">", f"{year}-01-01", False],
+		[doctype, chart.based_on, "<", f"{year + 1}-01-01", False],
+	]
+	rows = frappe.get_list(
+		doctype,
+		fields=[f"unix_timestamp({date_column})", f"{get_aggregate_function(chart.chart_type)}({value})"],
+		filters=filters,
+		group_by=f"date({date_column})",
+		order_by=f"{date_column} asc",
+		as_list=True,
+		ignore_ifnull=True,
+		parent_doctype=chart.parent_document_type,
+	)
+	return {"labels": [], "dataPoints": dict(rows)}
+
+
+@frappe.whitelist()
+def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
+	"""The list sidebar's "Assigned To" counted the assignments of every record matching the filters, of every
+	centre (Frappe selects them without permissions): for records read one by one, of those the user reads."""
+	if field != "assigned_to" or not scoped(doctype) or privileged():
+		return frappe.desk.listview.get_group_by_count(doctype, current_filters, field)
+	readable = frappe.get_list(
+		doctype,
+		filters=frappe.parse_json(current_filters),
+		fields=[f"`tab{doctype}`.`name`"],
+		limit_page_length=0,
+		order_by=None,
+		run=False,
+	)
+	# SQL: the readable records as the subquery frappe.get_list writes (permission conditions included), as the
+	# app's permission query conditions use it, so the count stays one query however many records match
+	return frappe.db.sql(
+		f"""select todo.allocated_to as name, count(*) as count
+		from `tabToDo` todo join `tabUser` assignee on assignee.name = todo.allocated_to
+		where todo.status != 'Cancelled' and assignee.user_type = 'System User'
+			and todo.reference_type = {frappe.db.escape(doctype)} and todo.reference_name in ({readable})
+		group by todo.allocated_to order by count desc limit 50""",
+		as_dict=True,
 	)

@@ -5,14 +5,14 @@ import frappe.desk.search
 import frappe.realtime
 
 from zongzhi_center.permissions.guards import MODULE, privileged
-from zongzhi_center.permissions.titles import may_see_title
+from zongzhi_center.permissions.titles import readable_title
 
 
 @frappe.whitelist()
 def get_link_title(doctype: str, docname: str):
 	"""Frappe tells any user any record's title: a record the user may not read answers as a missing one."""
-	if frappe.get_meta(doctype).show_title_field_in_link and not may_see_title(doctype, docname):
-		return None
+	if frappe.get_meta(doctype).show_title_field_in_link:
+		return readable_title(doctype, docname)
 	return frappe.desk.search.get_link_title(doctype, docname)
 
 

@@ -7,7 +7,9 @@ Frappe's code:
 - `check_request` (hooks.before_request) runs on every HTTP request, before any endpoint: it refuses raw SQL
   filters (a plain string among `filters`, `or_filters`, …, pasted by Frappe into the WHERE clause next to
   the permission conditions), filter field names that are not field names, columns joined through a Link
-  field to a DocType whose rows are scoped per record, and it drops `debug` (the SQL and its values).
+  field to a DocType whose rows are scoped per record (but for the linked record's title that the desk's
+  list view asks for, answered after the query by permissions/titles.py), and it drops `debug` (the SQL
+  and its values).
 - thin wrappers (zongzhi_center/overrides/, hooks.override_whitelisted_methods) check the permission Frappe
   forgets on the record a method reads or writes, then call Frappe's own method;
 - `child_query_conditions` (permission_query_conditions "*") limits the rows of this app's child tables
@@ -22,6 +24,7 @@ import re
 
 import frappe
 from frappe import _
+from frappe.utils.data import sbool
 
 from zongzhi_center.permissions.case import is_unscoped
 
@@ -33,6 +36,14 @@ DOCTYPE_NAME = re.compile(r"^[\w -]+$")
 OWNER_FIELDS = ("owner",)
 # whitelisted methods that read a plain-string `filters` as a record's name
 NAME_FILTER_METHODS = frozenset({"frappe.client.get_value"})
+# list endpoints answering rows by column name, where the desk's linked titles are answered after the query
+TITLED_LIST_METHODS = frozenset(
+	{"frappe.desk.reportview.get", "frappe.desk.reportview.get_list", "frappe.client.get_list"}
+)
+# frappe.local.flags key: the linked titles taken out of this request's query, {alias: (link field, DocType)}
+LIST_TITLES = "zz_list_titles"
+# /api/ routes of one document, whose parameters are field values, not query parameters
+DOCUMENT_ENDPOINTS = frozenset({"create_doc", "read_doc", "update_doc", "delete_doc", "execute_doc_method"})
 
 
 class RawFilterError(frappe.PermissionError):
@@ -60,8 +71,11 @@ def check_request():
 			for key in NESTED_FILTER_KEYS:
 				if value.get(key) not in (None, ""):
 					check_filters(value.get(key))
-	if form.get("doctype") and form.get("fields"):
-		check_link_fields(form.get("doctype"), form.get("fields"))
+	route = api_route()
+	doctype = route if isinstance(route, str) else form.get("doctype")
+	if doctype and form.get("fields"):
+		if titles := check_link_fields(doctype, form.get("fields")):
+			take_out_link_titles(form, titles)
 
 
 def requested_method() -> str | None:
@@ -69,6 +83,28 @@ def requested_method() -> str | None:
 	if path and path.startswith("/api/method/"):
 		return path.removeprefix("/api/method/")
 	return frappe.local.form_dict.get("cmd")
+
+
+def api_route() -> str | bool | None:
+	"""The DocType of a list or count under /api/ (`/api/resource/<DocType>`, `/api/v2/document/<DocType>`,
+	`/api/v2/doctype/<DocType>/count`), False for a document's own route (its body holds field values, not
+	query parameters), None for anything else."""
+	request = getattr(frappe.local, "request", None)
+	if not request or not request.path.startswith("/api/"):
+		return None
+	from frappe.api import API_URL_MAP
+
+	try:
+		endpoint, arguments = API_URL_MAP.bind_to_environ(request.environ).match()
+	except Exception:
+		return None  # Frappe answers a path it has no route for itself
+	if not arguments.get("doctype"):
+		return None
+	if endpoint.__name__ in ("document_list", "count"):
+		return arguments["doctype"]
+	if endpoint.__name__ in DOCUMENT_ENDPOINTS or "name" in arguments:
+		return False
+	return None
 
 
 def is_plain_name(value) -> bool:
@@ -119,30 +155,73 @@ def check_condition(condition) -> bool:
 	return isinstance(fieldname, str) and bool(FIELDNAME.match(fieldname))
 
 
-def check_link_fields(doctype, fields):
+def check_link_fields(doctype, fields) -> dict[str, tuple[str, str, str]]:
 	"""`fields=["case.facts"]` joins the linked record with a check of the linked DocType's role permission
-	only, not of the linked record: refused where the linked DocType's records are scoped one by one."""
+	only, not of the linked record: refused where the linked DocType's records are scoped one by one.
+
+	The desk's list view asks for one such column beside each Link column whose DocType shows titles in
+	links: `case.title as case_title`. On the list endpoints that answer rows by column name, exactly that
+	column is let through, to be taken out of the query and answered after it for the records the user may
+	see (titles.add_list_titles). Returns those columns, {alias: (column, link field, linked DocType)}."""
 	fields = parse(fields) if isinstance(fields, str) else fields
 	if isinstance(fields, str):
 		fields = fields.split(",")
 	if not isinstance(doctype, str) or not isinstance(fields, list | tuple):
-		return
+		return {}
 	if not any(isinstance(f, str) and "." in f and not f.strip().startswith("`") for f in fields):
-		return
+		return {}
 	try:
 		meta = frappe.get_meta(doctype)
 	except frappe.DoesNotExistError:
-		return
+		return {}
+	titles = {}
 	for field in fields:
 		if not isinstance(field, str) or "." not in field or field.strip().startswith("`"):
 			continue
 		link = meta.get_field(field.split(".", 1)[0].strip())
 		if link and link.fieldtype == "Link" and is_scoped_doctype(link.options):
+			alias = link_title_alias(field, link)
+			if alias and lists_rows_by_column():
+				titles[alias] = (field, link.fieldname, link.options)
+				continue
 			frappe.throw(
 				_("Columns of a linked {0} cannot be read from this list.").format(_(link.options)),
 				exc=frappe.PermissionError,
 				title=_("Not Permitted"),
 			)
+	return titles
+
+
+def link_title_alias(field: str, link) -> str | None:
+	"""The alias of the column list_view.js asks for a Link field (`<link>.<title field> as <link>_<title
+	field>`, for a DocType showing titles in links), if the field is exactly that; else None."""
+	linked = frappe.get_meta(link.options)
+	title = linked.title_field
+	if not (linked.show_title_field_in_link and title and linked.has_field(title)):
+		return None
+	alias = f"{link.fieldname}_{title}"
+	return alias if field.strip() == f"{link.fieldname}.{title} as {alias}" else None
+
+
+def lists_rows_by_column() -> bool:
+	"""Whether the request is a list whose rows come back by column name (the answers titles.py completes)."""
+	form = frappe.local.form_dict
+	if form.get("as_list") or not sbool(form.get("as_dict", True)):
+		return False
+	return requested_method() in TITLED_LIST_METHODS or isinstance(api_route(), str)
+
+
+def take_out_link_titles(form, titles: dict[str, tuple[str, str, str]]):
+	"""The query runs without the linked titles; titles.add_list_titles answers them after it."""
+	fields = parse(form.get("fields")) if isinstance(form.get("fields"), str) else form.get("fields")
+	if isinstance(fields, str):
+		fields = fields.split(",")
+	taken = {column for column, _link, _doctype in titles.values()}
+	kept = [field for field in fields if not (isinstance(field, str) and field in taken)]
+	form["fields"] = json.dumps(kept) if isinstance(form.get("fields"), str) else kept
+	frappe.local.flags[LIST_TITLES] = {
+		alias: (link, doctype) for alias, (_c, link, doctype) in titles.items()
+	}
 
 
 def is_scoped_doctype(doctype: str) -> bool:

@@ -18,6 +18,9 @@ Every field named that way, in filters too, must be one the user may read: a fie
 above 0 (the parties' ID numbers, phones and addresses, the risk override) is refused to users without read
 access at that level, so leaders cannot count, sort or group their way to its values.
 
+`run` is dropped: with a false value Frappe's list answers the SQL it would run (the user's permission
+conditions, their centres written out) instead of its rows. System Managers keep it, as a console's tool.
+
 The parameters are found by name in every request that names a DocType of this app (its `doctype`, the
 DocType of `/api/resource/<DocType>` or `/api/v2/document/<DocType>`, the `document_type` of a chart or
 number card), whatever method it calls. For any other DocType only a subquery is refused, since it can read
@@ -38,6 +41,7 @@ from zongzhi_center.permissions.guards import (
 	FILTER_PARAMS,
 	MODULE,
 	NESTED_FILTER_KEYS,
+	api_route,
 	check_filters,
 	parent_doctypes,
 	parse,
@@ -60,7 +64,6 @@ FIELD_MAP_KEYS = ("start", "end", "title", "color")
 STANDARD_COLUMNS = frozenset(default_fields) | frozenset(optional_fields) | frozenset(child_table_fields)
 PSEUDO_COLUMNS = frozenset({"assigned_to"})  # the list sidebar's "Assigned To": counted from ToDo rows
 AGGREGATE_ALIASES = frozenset({"_aggregate_column"})  # the report view's group-by column (reportview.py)
-DOCUMENT_ENDPOINTS = frozenset({"create_doc", "read_doc", "update_doc", "delete_doc", "execute_doc_method"})
 DEFAULT_ORDER = "KEEP_DEFAULT_ORDERING"  # Frappe's own marker for "the DocType's sort order"
 AGGREGATES = frozenset({"count", "sum", "avg", "min", "max"})
 
@@ -83,6 +86,7 @@ def check_query_params():
 	form = frappe.local.form_dict
 	if not form or not getattr(frappe.local, "request", None) or privileged():
 		return
+	form.pop("run", None)  # a list's SQL instead of its rows (reportview): for the console, not for clients
 	route = api_route()
 	if route is False:
 		return  # a document read or written by name: no list parameters
@@ -124,28 +128,6 @@ def check_linkinfo(linkinfo):
 		if context.get("filters") not in (None, ""):
 			check_filters(context["filters"])
 			query.check_filters(context["filters"])
-
-
-def api_route() -> str | bool | None:
-	"""The DocType of a list or count under /api/ (`/api/resource/<DocType>`, `/api/v2/document/<DocType>`,
-	`/api/v2/doctype/<DocType>/count`), False for a document's own route (its body holds field values, not
-	query parameters), None for anything else."""
-	request = frappe.local.request
-	if not request.path.startswith("/api/"):
-		return None
-	from frappe.api import API_URL_MAP
-
-	try:
-		endpoint, arguments = API_URL_MAP.bind_to_environ(request.environ).match()
-	except Exception:
-		return None  # Frappe answers a path it has no route for itself
-	if not arguments.get("doctype"):
-		return None
-	if endpoint.__name__ in ("document_list", "count"):
-		return arguments["doctype"]
-	if endpoint.__name__ in DOCUMENT_ENDPOINTS or "name" in arguments:
-		return False
-	return None
 
 
 def requested_doctype(form) -> tuple[str | None, str | None]:

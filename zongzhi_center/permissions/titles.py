@@ -4,22 +4,35 @@ The desk shows a link's title instead of its name (a case's title, a staff membe
 titles up with no permission check: the form of a readable case would come with the title of every case
 linked from it (merged into, related), and `get_link_title` would tell any user any record's title. Here a title the user may
 not see is left out, so the desk shows the record's name, as for a record that does not exist.
+
+The list view asks for the titles of the records each row links to as columns of its query
+(`case.title as case_title`), joined with no check of the linked record; guards.check_request takes exactly
+those columns out of the query, and `add_list_titles` answers them after it, by the same rule.
 """
 
 import json
 
 import frappe
+import frappe.desk.search
 
-from zongzhi_center.permissions.guards import privileged
+from zongzhi_center.permissions.guards import LIST_TITLES, privileged
 
 
 def may_see_title(doctype: str, name: str) -> bool:
 	if not (doctype and name) or not frappe.db.exists(doctype, name):
 		return False
+	doc = frappe.get_doc(doctype, name)  # loaded once for both checks (a list asks for many titles)
 	# frappe.has_permission neither throws nor explains a refusal unless asked to
-	return frappe.has_permission(doctype, "select", doc=name) or frappe.has_permission(
-		doctype, "read", doc=name
+	return frappe.has_permission(doctype, "select", doc=doc) or frappe.has_permission(
+		doctype, "read", doc=doc
 	)
+
+
+def readable_title(doctype: str, name: str) -> str | None:
+	"""The title the desk shows for a link to the record, or None when the user may not see it."""
+	if not may_see_title(doctype, name):
+		return None
+	return frappe.desk.search.get_link_title(doctype, name)
 
 
 def drop_unreadable_link_titles(response=None, request=None):
@@ -50,3 +63,46 @@ def drop_unreadable_link_titles(response=None, request=None):
 def split_key(key: str) -> tuple[str, str]:
 	doctype, _sep, name = key.partition("::")
 	return doctype, name
+
+
+def add_list_titles(response=None, request=None):
+	"""after_request: the titles of linked records the list asked for, taken out of its query by
+	guards.check_request. Each row gets the title of the record it links to if the user may see it, else
+	None, as for a linked record that does not exist. Should this fail, the rows keep no title at all."""
+	columns = frappe.local.flags.get(LIST_TITLES)
+	if (
+		not columns
+		or response is None
+		or response.status_code != 200
+		or response.mimetype != "application/json"
+		or response.direct_passthrough
+	):
+		return
+	try:
+		body = json.loads(response.get_data())
+	except ValueError:
+		return
+	answer = body.get("message", body.get("data")) if isinstance(body, dict) else None
+	titles: dict[tuple[str, str], str | None] = {}
+
+	def title(doctype: str, name) -> str | None:
+		if not name or not isinstance(name, str):
+			return None
+		if (doctype, name) not in titles:
+			titles[(doctype, name)] = readable_title(doctype, name)
+		return titles[(doctype, name)]
+
+	if isinstance(answer, dict) and isinstance(answer.get("keys"), list):  # reportview.get: keys and values
+		keys = answer["keys"]
+		for alias, (link, doctype) in columns.items():
+			at = keys.index(link) if link in keys else None
+			keys.append(alias)
+			for values in answer.get("values") or []:
+				values.append(title(doctype, values[at]) if at is not None else None)
+	elif isinstance(answer, list) and answer and all(isinstance(row, dict) for row in answer):
+		for row in answer:
+			for alias, (link, doctype) in columns.items():
+				row[alias] = title(doctype, row.get(link))
+	else:
+		return
+	response.set_data(json.dumps(body))

@@ -49,7 +49,9 @@ def check_values(doc, method=None):
 				continue
 			label = _(df.label or df.fieldname)
 			if row is not doc:
-				label = _("Row {0} of {1}").format(row.idx, _(doc.meta.get_label(row.parentfield))) + ": " + label
+				label = (
+					_("Row {0} of {1}").format(row.idx, _(doc.meta.get_label(row.parentfield))) + ": " + label
+				)
 			frappe.throw(message(df.fieldtype, label), exc=InvalidValueError, title=_("Invalid Value"))
 
 

@@ -182,6 +182,7 @@ class TestChildRows(FrappeTestCase):
 			if doctype not in (CASE, "ZZ Department") and not frappe.get_meta(doctype).issingle:
 				frappe.db.delete(doctype, {"name": name})
 		frappe.db.delete("ZZ Department", {"name": ["in", [getattr(cls, "d1", ""), getattr(cls, "d2", "")]]})
+		frappe.db.commit()  # delete_committed starts with a rollback
 		if cls.tree:
 			delete_committed(cls.tree, cls.users)
 		frappe.db.commit()

@@ -75,6 +75,11 @@ class TestOverrides(FrappeTestCase):
 		for hook in ("before_request", "before_job"):
 			self.assertIn("zongzhi_center.overrides.permissions.install", frappe.get_hooks(hook))
 
+	def test_the_package_says_what_each_module_overrides(self):
+		described = inspect.getdoc(zongzhi_center.overrides) or ""
+		for module_info in pkgutil.iter_modules(zongzhi_center.overrides.__path__):
+			self.assertIn(f"- {module_info.name}.py: ", described, module_info.name)
+
 	def test_every_whitelisted_function_of_the_package_is_an_override_with_its_reason(self):
 		hooked = set(hooks.override_whitelisted_methods.values())
 		found = 0

@@ -5,7 +5,8 @@ Case R (township A, routed to department D1) has a known title and an attachment
 member S of township A has a known name. Four kinds of users may not read them: a clerk of the sibling
 township B, the handler of another department D2, an integration key that did not submit R, and a website
 user. None of them gets R's title, S's name, R's file (name, URL, size, hash), a live update naming R, or
-R's centre from an error; R's own clerk still gets each of them on the same path.
+R's centre from an error; R's own clerk still gets each of them on the same path. Nor do they count R by its
+title in a heatmap chart or by its assignment in the list sidebar, or get the SQL of a list instead of its rows.
 """
 
 import json
@@ -23,6 +24,7 @@ from zongzhi_center.tests.factories import (
 	make_staff,
 	make_user,
 	move_case,
+	raw_insert,
 	unique,
 )
 from zongzhi_center.tests.test_hardening import speaks_chinese
@@ -283,3 +285,99 @@ class TestMoreSideDoors(FrappeTestCase):
 		# a System Manager still gets Frappe's full answer
 		status, answer = self.call(self.keys[self.manager], f"/api/v2/document/{CASE}/no-such-case")
 		self.assertEqual(status, 404, answer)
+
+	# ------------------------------------------------------------ counting a case by what it holds
+
+	def by_title(self, prefix: str) -> str:
+		return json.dumps([[CASE, "title", "like", f"{prefix}%"]])
+
+	def test_a_heatmap_counts_only_readable_cases(self):
+		"""Frappe's heatmap chart counts with frappe.get_all: any user counted any centre's cases by any field."""
+		path = "frappe.desk.doctype.dashboard_chart.dashboard_chart.get"
+
+		def heatmap(prefix: str) -> dict:
+			chart = {
+				"chart_type": "Count",
+				"type": "Heatmap",
+				"document_type": CASE,
+				"based_on": "creation",
+				"filters_json": self.by_title(prefix),
+				"heatmap_year": frappe.utils.getdate().year,
+			}
+			# as the desk draws a chart not yet saved (Dashboard Chart form, report charts)
+			return {"chart": json.dumps(chart), "no_cache": 1}
+
+		for who, key in self.refused.items():
+			right = self.call(key, path, heatmap(self.marker))
+			self.assertEqual(right, self.call(key, path, heatmap(unique("无此标题"))), who)
+			self.assert_hidden(right[1], who, path)
+			if right[0] == 200:
+				self.assertEqual(right[1]["message"]["dataPoints"], {}, who)
+			else:
+				self.assertEqual(right[0], 403, f"{who}: {right[1]}")
+		status, body = self.call(self.allowed, path, heatmap(self.marker))
+		self.assertEqual(status, 200, body)
+		self.assertEqual(sum(body["message"]["dataPoints"].values()), 1, body)
+
+	def test_the_sidebar_counts_assignments_of_readable_cases_only(self):
+		"""The list sidebar's "Assigned To" counted the assignments of every centre's cases matching the filters."""
+		todo = raw_insert(
+			{
+				"doctype": "ToDo",
+				"status": "Open",
+				"allocated_to": self.handler_1,
+				"reference_type": CASE,
+				"reference_name": self.case,
+				"description": "办理",
+			}
+		)
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.db.delete, "ToDo", {"name": todo})
+		path = "frappe.desk.listview.get_group_by_count"
+
+		def count(prefix: str) -> dict:
+			return {"doctype": CASE, "current_filters": self.by_title(prefix), "field": "assigned_to"}
+
+		for who, key in self.refused.items():
+			right = self.call(key, path, count(self.marker))
+			self.assertEqual(right, self.call(key, path, count(unique("无此标题"))), who)
+			self.assertNotIn(self.handler_1, json.dumps(right[1]), who)
+			if right[0] == 200:
+				self.assertEqual(right[1]["message"], [], who)
+		self.assertEqual(
+			self.call(self.allowed, path, count(self.marker)),
+			(200, {"message": [{"name": self.handler_1, "count": 1}]}),
+		)
+
+	def test_a_list_answers_rows_never_its_sql(self):
+		"""`run=0` made Frappe's list answer the SQL it would run (the user's permission conditions, the names
+		of their centres) instead of running it; dropped for everyone but System Managers."""
+		filters = [[CASE, "name", "=", self.case]]
+		for run in (0, "", False):
+			body = {"doctype": CASE, "fields": ["name", "title"], "filters": filters, "run": run}
+			for who, key in dict(self.refused, **{"R's clerk": self.allowed}).items():
+				for path in ("frappe.desk.reportview.get_list", "frappe.desk.reportview.get"):
+					status, answer = self.call(key, path, method="POST", body=body)
+					self.assertNotIn("select", json.dumps(answer).lower(), f"{who}: {path}")
+					self.assertNotIn("tabZZ", json.dumps(answer), f"{who}: {path}")
+					if who == "R's clerk":
+						self.assertEqual(status, 200, f"{path}: {answer}")
+						self.assertIn(self.case, json.dumps(answer), path)
+					else:
+						self.assert_hidden(answer, who, path)
+				status, answer = self.call(
+					key, "frappe.desk.reportview.get_count", method="POST", body=dict(body, fields=[])
+				)
+				self.assertNotIn("select", json.dumps(answer).lower(), f"{who}: get_count")
+				if status == 200:
+					self.assertEqual(answer["message"], int(who == "R's clerk"), who)
+		# a System Manager still reads the SQL of a list
+		status, answer = self.call(
+			self.keys[self.manager],
+			"frappe.desk.reportview.get_list",
+			method="POST",
+			body={"doctype": CASE, "fields": ["name"], "run": 0},
+		)
+		self.assertEqual(status, 200, answer)
+		self.assertIn("select", answer["message"].lower())
