@@ -1,4 +1,4 @@
-"""The cost of issue 13's guards: the case list (frappe.client.get_list) and the REST read of a case, through
+"""The cost of the side-door guards: the case list (frappe.client.get_list) and the REST read of a case, through
 Frappe's WSGI application in this process, with the guards on and off in one run, as a township clerk.
 
 	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/benchmarks/side_doors.py --site <site> [-n 300]

@@ -31,14 +31,14 @@ permission_query_conditions = {
 	"ZZ Library Item": "zongzhi_center.permissions.library.query_conditions",
 	"ZZ Risk Assessment Meeting": "zongzhi_center.permissions.risk_meeting.query_conditions",
 	"ZZ Screening Lead": "zongzhi_center.permissions.screening.query_conditions",
-	# issue 13: centre records fail closed for centre staff without a centre; the staff directory (phones)
+	# centre records fail closed for centre staff without a centre; the staff directory (phones)
 	"ZZ Mediation Agreement": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Mediation Session": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Follow-up Visit": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Supervision Notice": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Staff Attendance": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Stationed Staff": "zongzhi_center.permissions.records.staff_query_conditions",
-	# issue 13: rows of this app's child tables, listed on their own, only of parents the user may read
+	# rows of this app's child tables, listed on their own, only of parents the user may read
 	"*": "zongzhi_center.permissions.guards.child_query_conditions",
 	# files attached to this app's records: only for users who may read the record (permissions/files.py)
 	"File": "zongzhi_center.permissions.files.query_conditions",
@@ -108,7 +108,7 @@ before_request = [
 	"zongzhi_center.overrides.permissions.install",
 	# the /printview page prints the stored document in a print format of its DocType (overrides/printing.py)
 	"zongzhi_center.overrides.printing.check_print_page",
-	# issue 13: raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
+	# raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
 	"zongzhi_center.permissions.guards.check_request",
 ]
 before_job = ["zongzhi_center.overrides.permissions.install"]
@@ -121,7 +121,7 @@ auth_hooks = [
 ]
 
 doc_events = {
-	# issue 13: a save is judged against the record as stored, not as edited (permissions/guards.py)
+	# a save is judged against the record as stored, not as edited (permissions/guards.py)
 	"*": {
 		"before_validate": [
 			"zongzhi_center.permissions.guards.check_stored_permission",
@@ -148,7 +148,7 @@ doc_events = {
 	"Version": {
 		"before_insert": "zongzhi_center.permissions.personal_data.scrub_version",
 	},
-	# issue 13: nor in the Error Log (a failed request's traceback keeps its variables: the request body)
+	# nor in the Error Log (a failed request's traceback keeps its variables: the request body)
 	"Error Log": {
 		"before_insert": "zongzhi_center.permissions.personal_data.scrub_error_log",
 	},
@@ -183,7 +183,7 @@ after_request = [
 	"zongzhi_center.permissions.titles.drop_unreadable_link_titles",
 	# the titles of linked records a list asks for, of the records the user may see (permissions/titles.py)
 	"zongzhi_center.permissions.titles.add_list_titles",
-	"zongzhi_center.permissions.guards.scrub_error_response",  # issue 13
+	"zongzhi_center.permissions.guards.scrub_error_response",  # refusals name no centre and carry no traceback
 ]
 # this app's prints load nothing from outside the site (services/print_resources.py)
 pdf_body_html = "zongzhi_center.services.print_resources.pdf_body_html"

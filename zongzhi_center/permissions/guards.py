@@ -1,4 +1,4 @@
-"""Side doors of Frappe 15 into records a user may not read (issue 13).
+"""Side doors of Frappe 15 into records a user may not read.
 
 Frappe's list, form and REST paths apply roles, User Permissions and the permission hooks of this app, but a
 number of its other endpoints do not, or trust what the client sends. This module closes them without copying

@@ -1,4 +1,4 @@
-"""Who reads the app's records around a case (issue 13): agreements, sessions, visits, notices, attendance and
+"""Who reads the app's records around a case: agreements, sessions, visits, notices, attendance and
 the stationed staff directory.
 
 These DocTypes link to ZZ Center, so Frappe's User Permission on the user's centre scopes them (the centre and

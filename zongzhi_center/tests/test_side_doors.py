@@ -1,4 +1,4 @@
-"""Issue 13: Frappe's side doors into a case, over real HTTP requests (token authentication).
+"""Frappe's side doors into a case, over real HTTP requests (token authentication).
 
 Case R (township A, routed to department D1) holds a known ID number and a marker in its facts. Four kinds
 of users may not read it: a clerk of the sibling township B, the handler of another department D2, an

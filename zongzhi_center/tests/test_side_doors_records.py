@@ -1,4 +1,4 @@
-"""Issue 13 beyond ZZ Case: every DocType of the app that holds case or personal data, over real HTTP requests
+"""Side doors beyond ZZ Case: every DocType of the app that holds case or personal data, over real HTTP requests
 (token authentication).
 
 At township A each DocType has one record holding a known marker (in its facts, notes, minutes, …) and, where
