@@ -1,5 +1,5 @@
-"""吹哨报到 consultations: check-in and written replies by the summoned departments, their scores (on
-time, late, absent / missing), closing, the next standing consultation of a task force, and the
+"""吹哨报到 consultations: check-in and written replies by the summoned departments, their reply deadline
+(the department's own in working days unless typed), their scores (on time, late, absent / missing), closing, the next standing consultation of a task force, and the
 scheduled job that marks missed check-ins and replies."""
 
 from __future__ import annotations
@@ -8,13 +8,38 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import add_months, get_datetime, now_datetime
+from frappe.utils import add_months, cint, get_datetime, now_datetime
 
 from zongzhi_center.exceptions import ConsultationError
 from zongzhi_center.permissions.case import department_handlers, handler_departments, is_unscoped
+from zongzhi_center.services import rules
 from zongzhi_center.services.notify import notify
 
 RECURRENCE = {"Weekly": timedelta(weeks=1), "Fortnightly": timedelta(weeks=2)}
+
+
+def apply_reply_days(doc):
+	"""A summoned department with no typed reply deadline replies within its default reply days (部门报到:
+	e.g. a written reply in 3 days), working days of the work calendar counted from its check-in deadline —
+	the reply follows the check-in, which may be days after the summons. A deadline typed on the summons wins."""
+	rows = [row for row in doc.departments if row.department and row.check_in_by and not row.task_due]
+	if not rows:
+		return
+	# get_all: the department's setting applies whoever convenes
+	days = dict(
+		frappe.get_all(
+			"ZZ Department",
+			filters={"name": ["in", sorted({row.department for row in rows})]},
+			fields=["name", "default_reply_days"],
+			as_list=True,
+		)
+	)
+	calendar = rules.work_calendar()
+	for row in rows:
+		if cint(days.get(row.department)) > 0:
+			row.task_due = calendar.add_working_days(
+				get_datetime(row.check_in_by), cint(days[row.department])
+			)
 
 
 def score(doc, now):

@@ -1,6 +1,7 @@
 """跟踪回访 on the site: visits scheduled when a case is resolved, on the days ZZ Settings name (moved to
-the next working day of the work calendar), assigned to the case's first receiver; a visit that asks
-to reopen the case reopens it when its author may, and tells the centre's director otherwise."""
+the next working day of the work calendar), assigned to the case's first receiver, who may then open and
+record it; a visit that asks to reopen the case reopens it when its author may, and tells the centre's
+director otherwise."""
 
 from __future__ import annotations
 
@@ -43,6 +44,27 @@ def schedule(case) -> list[str]:
 		).insert(ignore_permissions=True)  # made by the system, for the case's own first receiver
 		names.append(visit.name)
 	return names
+
+
+def share_with_visitor(visit):
+	"""Whoever a visit is assigned to records it: a document share (read and write) for the visitor, as
+	for the case's first receiver. A role need not have rights on visits (a grid worker has none), and the
+	case may have climbed out of the visitor's centre. A visit handed to someone else goes with its share."""
+	before = visit.get_doc_before_save()
+	previous = before.visitor if before else None
+	if before and previous == visit.visitor:
+		return
+	if previous:
+		frappe.share.remove(
+			visit.doctype,
+			visit.name,
+			previous,
+			flags={"ignore_share_permission": True, "ignore_permissions": True},
+		)
+	if visit.visitor and visit.visitor not in ("Administrator", "Guest"):
+		frappe.share.add_docshare(
+			visit.doctype, visit.name, visit.visitor, read=1, write=1, flags={"ignore_share_permission": True}
+		)
 
 
 def request_reopen(visit):

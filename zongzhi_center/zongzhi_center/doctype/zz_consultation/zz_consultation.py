@@ -20,6 +20,7 @@ class ZZConsultation(Document):
 
 	def validate(self):
 		self.validate_cases()
+		consultation.apply_reply_days(self)
 		self.validate_departments()
 		consultation.score(self, now_datetime())
 

@@ -28,6 +28,7 @@ class ZZFollowupVisit(Document):
 			frappe.throw(_("Write why the case should be reopened."), exc=FollowUpError)
 
 	def on_update(self):
+		followup.share_with_visitor(self)
 		before = self.get_doc_before_save()
 		if self.reopen_requested and not (before and before.reopen_requested):
 			followup.request_reopen(self)

@@ -11,7 +11,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, flt, getdate, today
 
 from zongzhi_center.exceptions import AgreementError
-from zongzhi_center.services import vault
+from zongzhi_center.services import performance, vault
 
 # 人民调解法 Art. 33: the parties apply for judicial confirmation within 30 days of the agreement taking effect
 CONFIRMATION_DAYS = 30
@@ -52,12 +52,15 @@ class ZZMediationAgreement(Document):
 				frappe.get_desk_link(self.doctype, self.name), frappe.format(self.signing_date, "Date")
 			),
 		)
+		# signed late, an obligation may already be past its due date
+		performance.note_status(self, None)
 
 	def on_cancel(self):
 		frappe.get_doc("ZZ Case", self.case).add_comment(
 			"Info",
 			_("Mediation agreement {0} cancelled.").format(frappe.get_desk_link(self.doctype, self.name)),
 		)
+		performance.sync_flag(self.case)
 
 	def before_update_after_submit(self):
 		self.validate_confirmation()
@@ -65,6 +68,7 @@ class ZZMediationAgreement(Document):
 
 	def on_update_after_submit(self):
 		before = self.get_doc_before_save()
+		performance.note_status(self, before.fulfilment_status if before else None)
 		if not before or before.confirmation_outcome == self.confirmation_outcome:
 			return
 		case = frappe.get_doc("ZZ Case", self.case)
@@ -203,11 +207,8 @@ def remind_due_obligations(days: int = REMIND_DAYS):
 
 
 def mark_missed_obligations():
-	"""Daily: agreements whose obligations passed their due date unfulfilled are marked missed, and the
-	mediator and the case's dispatchers and director are told (the case may be reopened)."""
-	from zongzhi_center.services.notify import notify
-	from zongzhi_center.services.routing import center_people
-
+	"""Daily: agreements whose obligations passed their due date unfulfilled are marked missed; the case is
+	flagged and the mediator and the case's dispatchers and director are told (the case may be reopened)."""
 	# get_all: the scheduler looks at every centre's agreements
 	names = frappe.get_all(
 		"ZZ Agreement Obligation",
@@ -224,18 +225,10 @@ def mark_missed_obligations():
 		doc = frappe.get_doc("ZZ Mediation Agreement", name)
 		if doc.docstatus != 1:
 			continue
+		before_status = doc.fulfilment_status
 		if not doc.update_obligation_status():
 			continue
 		doc.db_set("fulfilment_status", doc.fulfilment_status, update_modified=False)
 		for row in doc.obligations:
 			row.db_set("status", row.status, update_modified=False)
-		if doc.fulfilment_status == "Missed":
-			case = frappe.get_doc("ZZ Case", doc.case)
-			mediator = frappe.db.get_value("ZZ Stationed Staff", doc.mediator, "user")
-			notify(
-				[mediator, *center_people(case.current_center, ("ZZ Dispatcher", "ZZ Center Director"))],
-				case,
-				_("An obligation of the agreement on case {0} was not fulfilled by its due date.").format(
-					doc.case_number
-				),
-			)
+		performance.note_status(doc, before_status)

@@ -2,8 +2,8 @@
 # For license information, please see license.txt
 
 """风险研判会: a centre's meeting on its risky cases. Build Agenda lists the open cases of the centre and the
-centres below it that are red or orange, overdue, repeat petitions or flagged for the meeting (only those
-the user may see). The meeting records who attended, its decision on each case and the follow-up actions;
+centres below it that are red or orange, overdue, repeat petitions or flagged for the meeting, and the cases,
+open or closed, whose agreement has a missed obligation (only those the user may see). The meeting records who attended, its decision on each case and the follow-up actions;
 submitting it writes each decision and action on the case's timeline and assigns each action with a
 responsible user to them (a ToDo with the due date)."""
 
@@ -191,9 +191,19 @@ def subtree(center: str | None) -> list[str]:
 def agenda_cases(center: str) -> list[frappe._dict]:
 	"""The open cases of ``center`` and the centres below it that the meeting should discuss, with why:
 	red or orange, overdue, repeat petitions (marked so, or visited more than once), flagged for the
-	meeting. Only the cases the current user may see (get_list); reddest and overdue first."""
+	meeting; and its cases with a missed obligation, closed or not (the committee supervises performance
+	after the case closes). Only the cases the current user may see (get_list); reddest and overdue first."""
 	has_repeat_flag = frappe.get_meta("ZZ Case").has_field("is_repeat_petition")
-	fields = ["name", "case_number", "title", "risk_color", "is_overdue", "repeat_visits", "for_risk_meeting"]
+	fields = [
+		"name",
+		"case_number",
+		"title",
+		"risk_color",
+		"is_overdue",
+		"repeat_visits",
+		"for_risk_meeting",
+		"obligation_missed",
+	]
 	or_filters = [
 		["risk_color", "in", RISK_COLORS],
 		["is_overdue", "=", 1],
@@ -214,18 +224,30 @@ def agenda_cases(center: str) -> list[frappe._dict]:
 		limit_page_length=0,
 		order_by="received_at asc",
 	)
+	listed = {case.name for case in cases}
+	missed = frappe.get_list(
+		"ZZ Case",
+		filters=[["current_center", "in", subtree(center)], ["obligation_missed", "=", 1]],
+		fields=fields,
+		limit_page_length=0,
+		order_by="received_at asc",
+	)
+	cases.extend(case for case in missed if case.name not in listed)
 	for case in cases:
 		case.reasons = agenda_reasons(
 			case.risk_color,
 			case.is_overdue,
 			case.get("is_repeat_petition") or (case.repeat_visits or 0) > 1,
 			case.for_risk_meeting,
+			case.obligation_missed,
 		)
 	cases.sort(key=lambda c: (COLOR_RANK.get(c.risk_color, 4), not c.is_overdue))
 	return cases
 
 
-def agenda_reasons(risk_color: str | None, overdue, repeat_petition, flagged) -> list[str]:
+def agenda_reasons(
+	risk_color: str | None, overdue, repeat_petition, flagged, obligation_missed=False
+) -> list[str]:
 	"""Why a case is on a risk meeting's agenda (untranslated labels)."""
 	reasons = []
 	if risk_color == "Red":
@@ -238,4 +260,6 @@ def agenda_reasons(risk_color: str | None, overdue, repeat_petition, flagged) ->
 		reasons.append("Repeat Petition")
 	if flagged:
 		reasons.append("Flagged for Meeting")
+	if obligation_missed:
+		reasons.append("Obligation Missed")
 	return reasons

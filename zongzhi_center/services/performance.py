@@ -1,0 +1,54 @@
+"""The performance of a signed mediation agreement on the case it settles (人民调解法 Art. 31: the committee
+supervises performance). When an agreement becomes missed — found by the daily job or by any save after a
+due date — the case is flagged, its timeline says so, the mediator and the centre's dispatchers and
+director are told, and the flag puts the case on the risk meeting's agenda. Both paths compare with the
+stored status, so whichever marks it first is the only one that tells anyone."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+from zongzhi_center.services.notify import notify
+
+MISSED = "Missed"
+
+
+def note_status(agreement, before_status: str | None):
+	"""After a submitted agreement's fulfilment status was stored: act on its change to or from missed."""
+	if agreement.fulfilment_status == MISSED and before_status != MISSED:
+		flag_missed(agreement)
+	elif before_status == MISSED and agreement.fulfilment_status != MISSED:
+		sync_flag(agreement.case)
+
+
+def flag_missed(agreement):
+	# set on the record only: the case's workflow, deadlines and modified time are not the agreement's to move
+	frappe.db.set_value("ZZ Case", agreement.case, "obligation_missed", 1, update_modified=False)
+	case = frappe.get_doc("ZZ Case", agreement.case)
+	case.add_comment(
+		"Info",
+		_("An obligation of mediation agreement {0} was not fulfilled by its due date.").format(
+			frappe.get_desk_link(agreement.doctype, agreement.name)
+		),
+	)
+	from zongzhi_center.services.routing import center_people
+
+	notify(
+		[
+			frappe.db.get_value("ZZ Stationed Staff", agreement.mediator, "user"),
+			*center_people(case.current_center, ("ZZ Dispatcher", "ZZ Center Director")),
+		],
+		case,
+		_("An obligation of the agreement on case {0} was not fulfilled by its due date.").format(
+			case.case_number
+		),
+	)
+
+
+def sync_flag(case_name: str):
+	"""The flag stays while any submitted agreement of the case is missed (an amended one may be)."""
+	missed = frappe.db.exists(
+		"ZZ Mediation Agreement", {"case": case_name, "docstatus": 1, "fulfilment_status": MISSED}
+	)
+	frappe.db.set_value("ZZ Case", case_name, "obligation_missed", 1 if missed else 0, update_modified=False)
