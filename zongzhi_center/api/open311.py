@@ -103,11 +103,25 @@ def find(numbers: list[str]) -> list[dict]:
 	rows = frappe.get_list(
 		"ZZ Case",
 		filters={"case_number": ["in", numbers], "external_system": system.name},
-		fields=["case_number", "category", "workflow_state", "received_at", "modified"],
+		fields=["case_number", "category", "workflow_state", "received_at", "modified", "merged_into"],
+	)
+	# get_all: a merged duplicate names the case it continues in by its public number, whoever holds it
+	merged = dict(
+		frappe.get_all(
+			"ZZ Case",
+			filters={"name": ["in", [r.merged_into for r in rows if r.merged_into] or [""]]},
+			fields=["name", "case_number"],
+			as_list=True,
+		)
 	)
 	return [
 		facade.service_request(
-			r.case_number, r.category, r.workflow_state, get_datetime(r.received_at), get_datetime(r.modified)
+			r.case_number,
+			r.category,
+			r.workflow_state,
+			get_datetime(r.received_at),
+			get_datetime(r.modified),
+			merged.get(r.merged_into),
 		)
 		for r in rows
 	]

@@ -105,6 +105,10 @@ SCHEMAS: dict[str, dict] = {
 			"external_id": {"type": "string"},
 			"received_at": {"type": "string"},
 			"updated_at": {"type": "string"},
+			"merged_into": {
+				"type": "string",
+				"description": "Merged as a duplicate (并案): the number of the case that handles it on",
+			},
 			"milestones": {
 				"type": "array",
 				"items": {
@@ -171,6 +175,7 @@ SCHEMAS: dict[str, dict] = {
 			"service_request_id": {"type": "string"},
 			"status": {"enum": ["open", "closed"]},
 			"status_notes": {"type": "string"},
+			"merged_into": {"type": "string", "description": "The request a merged duplicate continues in"},
 			"service_code": {"type": "string"},
 			"service_name": {"type": "string"},
 			"requested_datetime": {"type": "string"},

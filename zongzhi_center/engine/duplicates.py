@@ -84,16 +84,23 @@ class Suggestion:
 	reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-def compare(new: CaseRecord, old: CaseRecord) -> Suggestion:
-	reasons: list[str] = []
-	score = 0
+SAME_ID = 100  # the highest score: facts compared on top of it change the reasons, never the score
+
+
+def same_person(new: CaseRecord, old: CaseRecord) -> tuple[int, list[str]]:
+	"""The score and reason the applicants' identity keys alone give (no facts compared)."""
 	new_keys = set().union(*(p.keys() for p in new.applicants)) if new.applicants else set()
 	old_keys = set().union(*(p.keys() for p in old.applicants)) if old.applicants else set()
 	shared = new_keys & old_keys
 	if any(k.startswith("id:") for k in shared):
-		score, reasons = 100, ["same ID number"]
-	elif shared:
-		score, reasons = 90, ["same name and phone"]
+		return SAME_ID, ["same ID number"]
+	if shared:
+		return 90, ["same name and phone"]
+	return 0, []
+
+
+def compare(new: CaseRecord, old: CaseRecord) -> Suggestion:
+	score, reasons = same_person(new, old)
 	similarity = int(fuzz.token_set_ratio(words(new.facts), words(old.facts)))
 	same_respondent = bool(
 		{normalise_name(r) for r in new.respondents if r} & {normalise_name(r) for r in old.respondents if r}
@@ -120,7 +127,26 @@ def suggest(
 	new: CaseRecord, candidates: Iterable[CaseRecord], threshold: int = SUGGEST_FROM
 ) -> list[Suggestion]:
 	"""Cases on file that likely concern the same person or matter, best first."""
-	found = [
-		s for s in (compare(new, old) for old in candidates if old.name != new.name) if s.score >= threshold
-	]
-	return sorted(found, key=lambda s: (-s.score, s.name))
+	return best(new, candidates, threshold)[0]
+
+
+def best(
+	new: CaseRecord, candidates: Iterable[CaseRecord], threshold: int = SUGGEST_FROM, limit: int | None = None
+) -> tuple[list[Suggestion], int]:
+	"""The ``limit`` best suggestions, best first, and how many more reached the threshold.
+
+	A person with hundreds of cases on file would otherwise have every one of their facts segmented and
+	compared on each form load: a case with the same ID number scores the highest whatever its facts, so
+	its facts are compared only when it is among those shown (for the reasons)."""
+	scored: list[tuple[int, str, CaseRecord, Suggestion | None]] = []
+	for old in candidates:
+		if old.name == new.name:
+			continue
+		score, _reasons = same_person(new, old)
+		found = None if score == SAME_ID else compare(new, old)
+		score = found.score if found else score
+		if score >= threshold:
+			scored.append((score, old.name, old, found))
+	scored.sort(key=lambda s: (-s[0], s[1]))
+	shown = scored if limit is None else scored[:limit]
+	return [found or compare(new, old) for _score, _name, old, found in shown], len(scored) - len(shown)

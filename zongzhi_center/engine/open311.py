@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from zongzhi_center.engine.tracking import DEFAULT_MILESTONES
+from zongzhi_center.engine.tracking import DEFAULT_MILESTONES, MERGED
 
 OPEN311_SYSTEM = "open311"
-CLOSED_MILESTONES = {"Closed", "Resolved", "Not Accepted", "Referred to Court", "Follow-up Visit"}
+CLOSED_MILESTONES = {"Closed", "Resolved", "Not Accepted", "Referred to Court", "Follow-up Visit", MERGED}
 
 
 def services(categories: Iterable[tuple[str, str | None, str | None]]) -> list[dict]:
@@ -60,15 +60,24 @@ def to_intake(form: Mapping[str, str], external_id: str, source: str = "Grid and
 
 
 def service_request(
-	case_number: str, category: str | None, state: str, requested: datetime, updated: datetime
+	case_number: str,
+	category: str | None,
+	state: str,
+	requested: datetime,
+	updated: datetime,
+	merged_into: str | None = None,
 ) -> dict:
-	milestone = DEFAULT_MILESTONES.get(state, "Being Handled")
-	return {
+	"""A case as a service request; a merged duplicate (并案) names the request it continues in."""
+	milestone = MERGED if merged_into else DEFAULT_MILESTONES.get(state, "Being Handled")
+	request = {
 		"service_request_id": case_number,
 		"status": "closed" if milestone in CLOSED_MILESTONES else "open",
-		"status_notes": milestone,
+		"status_notes": f"{MERGED}: {merged_into}" if merged_into else milestone,
 		"service_code": category or "",
 		"service_name": category or "",
 		"requested_datetime": requested.isoformat(),
 		"updated_datetime": updated.isoformat(),
 	}
+	if merged_into:
+		request["merged_into"] = merged_into
+	return request

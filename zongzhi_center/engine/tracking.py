@@ -51,6 +51,18 @@ DEFAULT_MILESTONES: Mapping[str, str] = {
 }
 
 
+# 并案: a duplicate declined because it was merged into another case, which handles the matter on
+MERGED = "Merged into Another Case"
+
+
+def as_merged(items: list[Milestone]) -> list[Milestone]:
+	"""A merged duplicate's milestones: its closing "Not Accepted" says that it was merged instead (the
+	citizen's matter is being handled, in the other case)."""
+	if items and items[-1].label == "Not Accepted":
+		return [*items[:-1], Milestone(MERGED, items[-1].at)]
+	return items
+
+
 def new_token() -> str:
 	return secrets.token_urlsafe(TOKEN_BYTES)
 

@@ -297,7 +297,7 @@ def answer(case, replayed: bool) -> dict:
 	return {
 		"case_number": case.case_number,
 		"tracking_url": tracking.tracking_url(case),
-		"status": public_status(case.workflow_state),
+		"status": engine_tracking.MERGED if case.merged_into else public_status(case.workflow_state),
 		"workflow_state": case.workflow_state,
 		"external_system": case.external_system,
 		"external_id": case.external_id,
@@ -330,9 +330,12 @@ def status(external_id: str) -> dict:
 	result = answer(case, replayed=False)
 	result.pop("replayed")
 	history = [(row.state, get_datetime(row.changed_at)) for row in case.state_history]
-	result["milestones"] = [
-		{"status": m.label, "at": get_datetime_str(m.at)} for m in engine_tracking.milestones(history)
-	]
+	milestones = engine_tracking.milestones(history)
+	if case.merged_into:
+		# 并案: the system is told which case handles the matter on (its public number only)
+		milestones = engine_tracking.as_merged(milestones)
+		result["merged_into"] = tracking.merged_into_number(case.merged_into)
+	result["milestones"] = [{"status": m.label, "at": get_datetime_str(m.at)} for m in milestones]
 	return result
 
 

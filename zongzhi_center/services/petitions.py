@@ -198,19 +198,39 @@ def candidates(doc, settings) -> list[str]:
 	return sorted(names)
 
 
-def suggest(case_name: str) -> list[dict]:
-	"""Earlier cases likely about the same person or matter that the user may read, best first."""
+def readable(names: list[str]) -> list[str]:
+	"""Which of these cases the user may read, in one query rather than a whole case document each: the
+	list query applies roles, User Permissions and the centre/department conditions, and the ZZ Case
+	``has_permission`` hooks then see the one field they judge by."""
+	if not names:
+		return []
+	rows = frappe.get_list(
+		"ZZ Case",
+		filters={"name": ["in", names]},
+		fields=["name", "handling_department", "current_center", "owner"],
+		limit_page_length=0,
+		order_by=None,
+	)
+	user = frappe.session.user
+	hooks = frappe.get_hooks("has_permission").get("ZZ Case", [])
+	return [
+		row.name
+		for row in rows
+		if all(frappe.get_attr(hook)(row, "read", user) is not False for hook in hooks)
+	]
+
+
+def suggest(case_name: str) -> dict:
+	"""Earlier cases likely about the same person or matter that the user may read, best first: the
+	``duplicate_suggestions`` best (ZZ Settings), and how many more there are."""
 	doc = frappe.get_doc("ZZ Case", case_name)
 	doc.check_permission("read")
 	linked = {row.linked_case for row in doc.linked_cases} | {doc.merged_into}
 	settings = frappe.get_cached_doc("ZZ Settings")
-	names = [
-		n
-		for n in candidates(doc, settings)
-		if n not in linked and frappe.has_permission("ZZ Case", "read", n, user=frappe.session.user)
-	]
+	names = readable([n for n in candidates(doc, settings) if n not in linked])
 	threshold = cint(settings.duplicate_threshold) or 70
-	found = duplicates.suggest(record_of(doc), records(names), threshold=threshold)
+	limit = cint(settings.duplicate_suggestions) or 20
+	found, more = duplicates.best(record_of(doc), records(names), threshold=threshold, limit=limit)
 	info = {
 		r.name: r
 		for r in frappe.get_all(
@@ -227,16 +247,19 @@ def suggest(case_name: str) -> list[dict]:
 			],
 		)
 	}
-	return [
-		{
-			**info[s.name],
-			"score": s.score,
-			"relation": "Same Person" if set(s.reasons) & SAME_PERSON_REASONS else "Same Matter",
-			"reasons": [reason_text(r) for r in s.reasons],
-		}
-		for s in found
-		if s.name in info
-	]
+	return {
+		"suggestions": [
+			{
+				**info[s.name],
+				"score": s.score,
+				"relation": "Same Person" if set(s.reasons) & SAME_PERSON_REASONS else "Same Matter",
+				"reasons": [reason_text(r) for r in s.reasons],
+			}
+			for s in found
+			if s.name in info
+		],
+		"more": more,
+	}
 
 
 def reason_text(reason: str) -> str:

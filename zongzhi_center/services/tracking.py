@@ -119,6 +119,7 @@ PUBLIC_FIELDS = (
 	"received_at",
 	"due_date",
 	"sla_status",
+	"merged_into",
 )
 
 
@@ -135,8 +136,11 @@ def public_view(name: str) -> frappe._dict:
 	if steps[-1][0] != case.workflow_state:  # a case from before the state history was kept
 		steps.append((case.workflow_state, steps[-1][1]))
 	milestones = tracking.milestones(steps)
+	merged_into = merged_into_number(case.merged_into)
+	if merged_into:
+		milestones = tracking.as_merged(milestones)
 	center = frappe.db.get_value("ZZ Center", case.current_center, ["center_name", "phone"], as_dict=True)
-	finished = milestones and milestones[-1].label in ("Closed", "Not Accepted", "Resolved")
+	finished = milestones and milestones[-1].label in ("Closed", "Not Accepted", "Resolved", tracking.MERGED)
 	return frappe._dict(
 		case_number=case.case_number,
 		matter_type=_(case.matter_type) if case.matter_type else "",
@@ -146,7 +150,14 @@ def public_view(name: str) -> frappe._dict:
 		center_name=center.center_name if center else "",
 		center_phone=center.phone if center else "",
 		promised_by=None if finished or not case.due_date else getdate(case.due_date),
+		merged_into=merged_into,
 	)
+
+
+def merged_into_number(case: str | None) -> str | None:
+	"""The public number of the case a merged duplicate continues in: its number only, which the citizen
+	looks up the same way (never its token, title or parties)."""
+	return frappe.db.get_value("ZZ Case", case, "case_number") if case else None
 
 
 def after_request(response=None, request=None):

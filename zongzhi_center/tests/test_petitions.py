@@ -143,7 +143,7 @@ class TestDuplicates(FrappeTestCase):
 
 	def test_suggestions_are_the_same_person_or_matter_only(self):
 		with as_user(self.clerk_a):
-			found = api.suggest_duplicates(self.new)
+			found = api.suggest_duplicates(self.new)["suggestions"]
 		names = [s["name"] for s in found]
 		labels = {
 			self.same_id: "same ID",
@@ -170,7 +170,9 @@ class TestDuplicates(FrappeTestCase):
 			back = frappe.get_doc("ZZ Case", self.same_id).linked_cases
 			self.assertEqual([(r.linked_case, r.relation) for r in back], [(self.new, "Same Person")])
 			# linked cases drop out of the suggestions
-			self.assertNotIn(self.same_id, [s["name"] for s in api.suggest_duplicates(self.new)])
+			self.assertNotIn(
+				self.same_id, [s["name"] for s in api.suggest_duplicates(self.new)["suggestions"]]
+			)
 			timeline = api.linked_timeline(self.new)
 			self.assertEqual({e["case"] for e in timeline}, {self.new, self.same_id})
 			# only who may decline a case merges it (the centre's director)

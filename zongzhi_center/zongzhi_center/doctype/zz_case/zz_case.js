@@ -30,11 +30,11 @@ frappe.ui.form.on("ZZ Case", {
 			// at intake the clerk is told at once when the case may already be on file
 			frappe
 				.xcall("zongzhi_center.api.petitions.suggest_duplicates", { case: frm.doc.name })
-				.then((rows) => {
-					if (rows.length) {
+				.then(({ suggestions, more }) => {
+					if (suggestions.length) {
 						frm.dashboard.add_comment(
 							__("{0} earlier cases may be the same person or matter: see Related Cases.", [
-								rows.length,
+								suggestions.length + more,
 							]),
 							"orange",
 							true
@@ -148,7 +148,7 @@ function show_repeat_flags(frm) {
 function show_duplicates(frm) {
 	frappe
 		.xcall("zongzhi_center.api.petitions.suggest_duplicates", { case: frm.doc.name })
-		.then((rows) => {
+		.then(({ suggestions: rows, more }) => {
 			if (!rows.length) {
 				frappe.msgprint(__("No earlier case of the same person or matter was found."));
 				return;
@@ -174,7 +174,14 @@ function show_duplicates(frm) {
 				<th>${__("Case Number")}</th><th>${__("Case Title")}</th><th>${__("Case Stage")}</th>
 				<th>${__("Centre")}</th><th>${__("Case Source")}</th><th>${__("Match Score")}</th>
 				<th>${__("Why Suggested")}</th><th></th></tr></thead>
-				<tbody>${body}</tbody></table>`);
+				<tbody>${body}</tbody></table>${
+					more
+						? `<p class="text-muted">${__(
+								"and {0} more with a lower or equal score (the best {1} are shown)",
+								[more, rows.length]
+						  )}</p>`
+						: ""
+				}`);
 			dialog.fields_dict.list.$wrapper.on("click", "button", (e) => {
 				const row = rows[$(e.currentTarget).data("i")];
 				const merge = $(e.currentTarget).data("do") === "merge";

@@ -1,9 +1,11 @@
 # Copyright (c) 2026, Zongzhi Center contributors
 # For license information, please see license.txt
 
-"""督办函: a centre's written demand to a department, or to a centre below it, about its overdue cases —
-the action required and the date to reply by. Issued (submitted) by a director; the recipients (the
-department's handlers, the centre's directors and dispatchers) are told, see the notice, and reply."""
+"""督办函: a centre's written demand to a department, or to a centre below it — the action required and
+the date to reply by — about items each with its own ground: an overdue case, a consultation check-in
+missed (吹哨报到 not answered), a consultation reply late or missing, an agreement's obligation missed.
+Issued (submitted) by a director; the recipients (the department's handlers, the centre's directors and
+dispatchers) are told, see the notice, and reply. The printed letter states each item's ground."""
 
 import frappe
 from frappe import _
@@ -15,18 +17,28 @@ from zongzhi_center.exceptions import SupervisionError
 from zongzhi_center.permissions.case import department_handlers
 from zongzhi_center.services.notify import notify
 
+OVERDUE_CASE = "Overdue Case"
+MISSED_CHECK_IN = "Missed Check-in"
+LATE_REPLY = "Late or Missing Reply"
+MISSED_OBLIGATION = "Missed Obligation"
+CONSULTATION_GROUNDS = (MISSED_CHECK_IN, LATE_REPLY)
+
 
 class ZZSupervisionNotice(Document):
 	def validate(self):
 		self.validate_recipient()
 		if not self.cases:
-			self.fill_overdue_cases()
+			self.fill_items()
 		if not self.cases:
 			frappe.throw(
-				_("The department or centre has no overdue case to supervise."),
+				_(
+					"The department or centre has nothing to supervise: no overdue case, missed check-in or "
+					"reply, or missed obligation."
+				),
 				exc=SupervisionError,
 				title=_("Nothing to Supervise"),
 			)
+		self.validate_grounds()
 		if getdate(self.reply_by) < getdate(self.issued_on or today()):
 			frappe.throw(_("The reply date is before the date of issue."), exc=SupervisionError)
 
@@ -44,6 +56,8 @@ class ZZSupervisionNotice(Document):
 			),
 		)
 		for row in self.cases:
+			if not row.case:
+				continue
 			frappe.get_doc("ZZ Case", row.case).add_comment(
 				"Info",
 				_("Supervision notice {0} issued.").format(frappe.get_desk_link(self.doctype, self.name)),
@@ -69,30 +83,136 @@ class ZZSupervisionNotice(Document):
 				title=_("Recipient"),
 			)
 
-	def fill_overdue_cases(self):
-		filters = {"is_overdue": 1}
+	def validate_grounds(self):
+		"""Each item names what its ground is about, and an item said to be an overdue case is one: the
+		letter must not claim a ground the record does not bear out."""
+		for row in self.cases:
+			if row.ground in CONSULTATION_GROUNDS and not row.consultation:
+				frappe.throw(
+					_("Row {0}: choose the consultation the department missed.").format(row.idx),
+					exc=SupervisionError,
+				)
+			if row.ground not in CONSULTATION_GROUNDS and not row.case:
+				frappe.throw(_("Row {0}: choose the case.").format(row.idx), exc=SupervisionError)
+			if row.ground == OVERDUE_CASE and not frappe.db.get_value("ZZ Case", row.case, "is_overdue"):
+				frappe.throw(
+					_("Row {0}: case {1} is not overdue; choose the ground it is supervised on.").format(
+						row.idx, row.case_number or row.case
+					),
+					exc=SupervisionError,
+				)
+
+	def fill_items(self):
+		self.fill_overdue_cases()
+		self.fill_consultation_misses()
+		self.fill_missed_obligations()
+
+	def case_scope(self) -> dict:
 		if self.to_department:
-			filters["handling_department"] = self.to_department
-		else:
-			filters["current_center"] = [
-				"in",
-				[self.to_center, *get_descendants_of("ZZ Center", self.to_center)],
-			]
+			return {"handling_department": self.to_department}
+		return {"current_center": ["in", [self.to_center, *get_descendants_of("ZZ Center", self.to_center)]]}
+
+	def fill_overdue_cases(self):
 		# get_list: the issuer lists only the cases they may see
 		# (the rows' fetched fields are filled here: Frappe fetches before validate, which adds these rows)
 		for row in frappe.get_list(
 			"ZZ Case",
-			filters=filters,
+			filters={"is_overdue": 1, **self.case_scope()},
 			fields=["name", "case_number", "due_date", "sla_status"],
 			order_by="due_date asc",
 		):
 			self.append(
 				"cases",
 				{
+					"ground": OVERDUE_CASE,
 					"case": row.name,
 					"case_number": row.case_number,
 					"due_date": row.due_date,
 					"sla_status": row.sla_status,
+				},
+			)
+
+	def fill_consultation_misses(self):
+		"""Summoned departments (the one addressed, or those of the centres addressed) that did not check in,
+		or replied late or not at all (吹哨报到 scores, services/consultation.py)."""
+		if self.to_department:
+			departments = [self.to_department]
+		else:
+			# get_all: which departments belong to the centres; the consultations below are listed with get_list
+			departments = frappe.get_all(
+				"ZZ Department",
+				filters={
+					"center": ["in", [self.to_center, *get_descendants_of("ZZ Center", self.to_center)]]
+				},
+				pluck="name",
+			)
+		if not departments:
+			return
+		summoned = "`tabZZ Consultation Department`"
+		for row in frappe.get_list(
+			"ZZ Consultation",
+			filters=[["ZZ Consultation Department", "department", "in", departments]],
+			fields=[
+				"name",
+				"title",
+				f"{summoned}.department",
+				f"{summoned}.check_in_by",
+				f"{summoned}.check_in_score",
+				f"{summoned}.task_due",
+				f"{summoned}.reply_score",
+			],
+			order_by="meeting_time asc",
+		):
+			if row.department not in departments:
+				continue
+			if row.check_in_score == "Absent":
+				self.add_consultation_item(MISSED_CHECK_IN, row, row.check_in_by)
+			if row.reply_score in ("Late", "Missing"):
+				self.add_consultation_item(LATE_REPLY, row, row.task_due)
+
+	def add_consultation_item(self, ground: str, row, due):
+		self.append(
+			"cases",
+			{
+				"ground": ground,
+				"consultation": row.name,
+				"due_date": due,
+				"detail": f"{row.title}（{row.department}）",
+			},
+		)
+
+	def fill_missed_obligations(self):
+		"""Cases in scope whose mediation agreement has an obligation past its due date, unfulfilled."""
+		obligation = "`tabZZ Agreement Obligation`"
+		missed = frappe.get_list(
+			"ZZ Mediation Agreement",
+			filters=[["docstatus", "=", 1], ["ZZ Agreement Obligation", "status", "=", "Overdue"]],
+			fields=["case", f"{obligation}.due_date as obligation_due", f"{obligation}.content"],
+			order_by=f"{obligation}.due_date asc",
+		)
+		if not missed:
+			return
+		cases = {
+			c.name: c
+			for c in frappe.get_list(
+				"ZZ Case",
+				filters={"name": ["in", list({m.case for m in missed})], **self.case_scope()},
+				fields=["name", "case_number", "sla_status"],
+			)
+		}
+		for m in missed:
+			case = cases.get(m.case)
+			if not case:
+				continue
+			self.append(
+				"cases",
+				{
+					"ground": MISSED_OBLIGATION,
+					"case": case.name,
+					"case_number": case.case_number,
+					"sla_status": case.sla_status,
+					# the due date and the obligation as written: the letter words them in Chinese
+					"detail": f"{m.obligation_due or ''} {(m.content or '')[:100]}".strip(),
 				},
 			)
 
