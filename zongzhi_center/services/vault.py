@@ -128,10 +128,9 @@ def copy_into(source, target) -> None:
 	on the source only."""
 	parent = source.parenttype if source.meta.istable else source.doctype
 	levels = permlevels(parent)
-	source_meta = frappe.get_meta(source.doctype)
+	readable = {f for f in vault_fields(source.doctype) if source.meta.get_field(f).permlevel in levels}
 	for field in vault_fields(target.doctype):
-		df = source_meta.get_field(field)
-		if df and field + ENC in {f.fieldname for f in source_meta.fields} and df.permlevel in levels:
+		if field in readable:
 			target.set(field, source.get(field))
 			target.set(field + ENC, source.get(field + ENC))
 	target.flags.zz_vault_copied = True
@@ -170,7 +169,7 @@ def may_reveal(
 	return bool(frappe.has_permission(parent_doctype, "read", doc=parent_name, user=user))
 
 
-def reveal(parent_doctype: str, parent_name: str, action: str = "Reveal", fields=None) -> list[dict]:
+def reveal(parent_doctype: str, parent_name: str, action: str = "Reveal") -> list[dict]:
 	"""Every person's vault fields of a stored record (the record's own and its rows') that the user may see,
 	each row revealed written to the access log. Refused when the user may read none."""
 	parent = frappe.get_doc(parent_doctype, parent_name)
@@ -182,7 +181,7 @@ def reveal(parent_doctype: str, parent_name: str, action: str = "Reveal", fields
 	sources += [(f, c, parent.get(f), fs) for f, c, fs in vault_tables(parent.doctype)]
 	for table, child, rows, names in sources:
 		meta = frappe.get_meta(child)
-		allowed = [f for f in names if (not fields or f in fields) and meta.get_field(f).permlevel in levels]
+		allowed = [f for f in names if meta.get_field(f).permlevel in levels]
 		permitted = permitted or bool(allowed)
 		for row in rows if allowed else []:
 			values = {f: plaintext(row, f) for f in allowed}
@@ -207,8 +206,9 @@ def reveal_field(row, field: str, action: str = "Print") -> str:
 	if frappe.flags.zz_print_masked or not (parent_name and row.name):
 		return masked
 	# get_value: the stored row of the record just checked, not the copy being printed
-	stored = frappe.db.get_value(row.doctype, row.name, [field, field + ENC, "name"], as_dict=True)
-	if row.meta.istable and stored and frappe.db.get_value(row.doctype, row.name, "parent") != parent_name:
+	columns = [field, field + ENC, "parent" if row.meta.istable else "name"]
+	stored = frappe.db.get_value(row.doctype, row.name, columns, as_dict=True)
+	if row.meta.istable and stored and stored.parent != parent_name:
 		return masked
 	if not (stored and stored.get(field + ENC)) or not may_reveal(
 		parent_doctype, parent_name, row.doctype, field
@@ -290,7 +290,8 @@ def search_by_identity():
 	the person's cases, but the column holds masks. The condition becomes one on the row's keyed hash
 	(`id_key`, what duplicate detection compares), so a clerk still finds a person by ID number, and the number
 	itself is never compared in SQL."""
-	from zongzhi_center.permissions.query import api_route, requested_doctype
+	from zongzhi_center.permissions.guards import api_route
+	from zongzhi_center.permissions.query import requested_doctype
 
 	form = frappe.local.form_dict
 	if not form or not getattr(frappe.local, "request", None):
