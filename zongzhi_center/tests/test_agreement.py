@@ -26,14 +26,16 @@ from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_a
 )
 
 
-class TestMediationAgreement(FrappeTestCase):
+class AgreementFixtures:
+	"""A township with a clerk, a director, a mediation committee and its mediator; cases in mediation and
+	agreements drafted on them by the mediator. Shared by the agreement tests and the missed-obligation tests."""
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.tree = make_center_tree()
 		cls.clerk = make_user(["ZZ Intake Clerk"], cls.tree.town_a)
 		cls.mediator_user = make_user(["ZZ Mediator"], cls.tree.town_a)
-		cls.other_mediator = make_user(["ZZ Mediator"], cls.tree.town_b)
 		cls.director = make_user(["ZZ Center Director"], cls.tree.town_a)
 		cls.committee = make_department(cls.tree.town_a, department_type="People's Mediation Committee")
 		cls.mediator = make_staff(cls.tree.town_a, cls.committee, user=cls.mediator_user)
@@ -74,6 +76,13 @@ class TestMediationAgreement(FrappeTestCase):
 		for row in agreement.parties:
 			row.signed = 1
 		return agreement
+
+
+class TestMediationAgreement(AgreementFixtures, FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.other_mediator = make_user(["ZZ Mediator"], cls.tree.town_b)
 
 	def test_signed_agreement_records_the_case_outcome(self):
 		case = self.case_in_mediation()

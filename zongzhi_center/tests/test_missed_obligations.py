@@ -7,15 +7,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from zongzhi_center.tests.factories import (
-	as_user,
-	make_case,
-	make_center_tree,
-	make_department,
-	make_staff,
-	make_user,
-	move_case,
-)
+from zongzhi_center.tests.factories import as_user
+from zongzhi_center.tests.test_agreement import AgreementFixtures
 from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement import (
 	mark_missed_obligations,
 )
@@ -24,46 +17,12 @@ from zongzhi_center.zongzhi_center.doctype.zz_risk_assessment_meeting.zz_risk_as
 )
 
 
-class TestMissedObligations(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.tree = make_center_tree()
-		cls.clerk = make_user(["ZZ Intake Clerk"], cls.tree.town_a)
-		cls.mediator_user = make_user(["ZZ Mediator"], cls.tree.town_a)
-		cls.director = make_user(["ZZ Center Director"], cls.tree.town_a)
-		cls.committee = make_department(cls.tree.town_a, department_type="People's Mediation Committee")
-		cls.mediator = make_staff(cls.tree.town_a, cls.committee, user=cls.mediator_user)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestMissedObligations(AgreementFixtures, FrappeTestCase):
 	def signed_agreement(self):
-		case = move_case(make_case(self.tree.town_a, self.clerk).name, "In Mediation", self.committee)
+		case = self.case_in_mediation()
+		agreement = self.draft(case)
 		with as_user(self.mediator_user):
-			agreement = frappe.get_doc(
-				{
-					"doctype": "ZZ Mediation Agreement",
-					"case": case.name,
-					"mediation_organisation": self.committee,
-					"mediator": self.mediator,
-					"facts": "双方因院前通道通行发生争执。",
-					"terms": "被申请人拆除占道围栏，并赔偿申请人损失。",
-					"signing_date": today(),
-					"obligations": [
-						{
-							"obligor": "李测试",
-							"content": "赔偿损失",
-							"amount": 3000,
-							"due_date": add_days(today(), 10),
-						},
-						{"obligor": "李测试", "content": "拆除围栏", "due_date": add_days(today(), 3)},
-					],
-				}
-			).insert()
-			for row in agreement.parties:
-				row.signed = 1
-			agreement.submit()
+			self.sign_all(agreement).submit()
 		return case, agreement
 
 	def pass_due_date(self, agreement):
