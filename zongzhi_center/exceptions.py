@@ -157,3 +157,39 @@ class UnsavedPrintError(frappe.PermissionError):
 
 class PrintFormatDocTypeError(frappe.ValidationError):
 	"""A print format was asked for a document of another DocType than the one it is written for."""
+
+
+class ExtensionNotAllowedError(frappe.ValidationError):
+	"""An extension asked for or approved against the rule's limits or the case's clock."""
+
+
+class ExtensionRequesterError(frappe.PermissionError):
+	"""Someone other than the case's handler or a dispatcher of its centre asks for an extension."""
+
+
+class ExtensionDeciderError(frappe.PermissionError):
+	"""An extension decided by its requester, or by a director outside the case's centre."""
+
+
+class ExtensionDecidedError(frappe.ValidationError):
+	"""A decided extension is changed."""
+
+
+class ReviewNotAllowedError(frappe.ValidationError):
+	"""A 复查/复核 asked of a case that cannot be reviewed (not a petition, not answered, a 复核, reviewed)."""
+
+
+class ReviewWindowClosedError(frappe.ValidationError):
+	"""A 复查/复核 applied for after its window from the answer being reviewed."""
+
+
+class CaseUnderReviewError(frappe.ValidationError):
+	"""A case changed while its 复查/复核 is open."""
+
+
+class ReviewHandlerError(frappe.PermissionError):
+	"""A review routed to whoever handled the case it reviews."""
+
+
+class ReopenError(frappe.ValidationError):
+	"""重新办理 asked of a case that is not closed, or without a reason."""

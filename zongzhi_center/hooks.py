@@ -27,6 +27,7 @@ permission_query_conditions = {
 	"ZZ Case": "zongzhi_center.permissions.case.query_conditions",
 	"ZZ Case Party": "zongzhi_center.permissions.case.party_query_conditions",
 	"ZZ Summons": "zongzhi_center.permissions.summons.query_conditions",
+	"ZZ Deadline Extension": "zongzhi_center.permissions.extension.query_conditions",
 	"ZZ Consultation": "zongzhi_center.permissions.consultation.query_conditions",
 	"ZZ Library Item": "zongzhi_center.permissions.library.query_conditions",
 	"ZZ Risk Assessment Meeting": "zongzhi_center.permissions.risk_meeting.query_conditions",
@@ -46,6 +47,7 @@ permission_query_conditions = {
 has_permission = {
 	"ZZ Case": "zongzhi_center.permissions.case.has_permission",
 	"ZZ Summons": "zongzhi_center.permissions.summons.has_permission",
+	"ZZ Deadline Extension": "zongzhi_center.permissions.extension.has_permission",
 	"ZZ Consultation": "zongzhi_center.permissions.consultation.has_permission",
 	"ZZ Library Item": "zongzhi_center.permissions.library.has_permission",
 	"ZZ Risk Assessment Meeting": "zongzhi_center.permissions.risk_meeting.has_permission",
@@ -62,7 +64,12 @@ has_permission = {
 # 社会治理资源库 on the case form: similar typical cases, drafting a typical case from a closed case
 # 脱敏 and 查看留痕 on every form that keeps people's data (a test checks each DocType with vault fields is here)
 doctype_js = {
-	"ZZ Case": ["public/js/zz_case_library.js", "public/js/zz_personal_data.js"],
+	"ZZ Case": [
+		"public/js/zz_case_library.js",
+		"public/js/zz_personal_data.js",
+		# 延期: the handler asks for more days from the case form (services/extensions.py)
+		"public/js/zz_case_extension.js",
+	],
 	"ZZ Mediation Agreement": "public/js/zz_personal_data.js",
 	"ZZ Stationed Staff": "public/js/zz_personal_data.js",
 }
@@ -152,6 +159,11 @@ doc_events = {
 	"Error Log": {
 		"before_insert": "zongzhi_center.permissions.personal_data.scrub_error_log",
 	},
+	# a state or action replaced in its row of the case workflow is a rename the app follows
+	# (services/workflow_names.py)
+	"Workflow": {
+		"on_update": "zongzhi_center.services.workflow_names.follow_workflow_edit",
+	},
 }
 
 # 限时办结: refresh deadline statuses, report and (where a rule says so) escalate overdue cases
@@ -168,6 +180,10 @@ scheduler_events = {
 		"zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice.mark_overdue_replies",
 		"zongzhi_center.services.access.expire_task_forces",
 		"zongzhi_center.services.rota.mark_absences",
+		# every running case's deadline recomputed once a day, whatever the next run's cache remembers
+		"zongzhi_center.services.sla.recheck_all",
+		# 司法确认: the mediator warned before the 30 days close, the agreement marked once they have
+		"zongzhi_center.services.judicial_confirmation.update_windows",
 	],
 }
 
@@ -192,6 +208,7 @@ jinja = {
 		"zongzhi_center.services.tracking.qr_data_uri",
 		"zongzhi_center.services.tracking.tracking_url",
 		"zongzhi_center.services.intake.zz_public_status",
+		"zongzhi_center.services.intake.zz_merged_into",
 		# prints show a person's data in clear only to who may reveal it, and log it (services/vault.py)
 		"zongzhi_center.services.vault.zz_personal",
 		"zongzhi_center.services.casefile.zz_case_notes",
@@ -200,3 +217,6 @@ jinja = {
 
 # 查看留痕 kept at least six months (MLPS 2.0); Log Settings may keep it longer, never shorter
 default_log_clearing_doctypes = {"ZZ Personal Data Access": [365]}
+
+# the desk's scripts name workflow states and actions by their meaning (services/workflow_names.py)
+extend_bootinfo = "zongzhi_center.services.workflow_names.extend_bootinfo"

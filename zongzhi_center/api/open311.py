@@ -21,6 +21,7 @@ from zongzhi_center.engine import intake as engine
 from zongzhi_center.engine import open311 as facade
 from zongzhi_center.services import intake
 from zongzhi_center.services.intake import IntakeRefused
+from zongzhi_center.services.tracking import public_milestones
 
 
 def open311_errors(status: int, descriptions: list[str]) -> Response:
@@ -114,6 +115,7 @@ def find(numbers: list[str]) -> list[dict]:
 			as_list=True,
 		)
 	)
+	milestones = public_milestones()
 	return [
 		facade.service_request(
 			r.case_number,
@@ -122,6 +124,7 @@ def find(numbers: list[str]) -> list[dict]:
 			get_datetime(r.received_at),
 			get_datetime(r.modified),
 			merged.get(r.merged_into),
+			milestones,
 		)
 		for r in rows
 	]

@@ -90,6 +90,21 @@ SCHEMAS: dict[str, dict] = {
 			"received_at": {"type": "string"},
 			"updated_at": {"type": "string"},
 			"replayed": {"type": "boolean", "description": "true when this answers a replay"},
+			"warnings": {
+				"type": "array",
+				"description": "What the receiving clerk is also told, e.g. the applicant's request on the same "
+				"matter was concluded by re-review (复核) in an earlier case: declining it is suggested",
+				"items": {
+					"type": "object",
+					"additionalProperties": False,
+					"required": ["code", "message"],
+					"properties": {
+						"code": {"type": "string"},
+						"message": {"type": "string"},
+						"case_number": {"type": "string"},
+					},
+				},
+			},
 		},
 	},
 	"CaseStatus": {

@@ -6,8 +6,9 @@ import frappe
 from frappe import _
 
 from zongzhi_center.services import tracking
+from zongzhi_center.services import workflow_names as wn
 
-REISSUERS = frozenset({"ZZ Center Director", "System Manager"})
+REISSUERS = frozenset({wn.CENTER_DIRECTOR, "System Manager"})
 
 
 @frappe.whitelist(methods=["POST"])

@@ -66,9 +66,10 @@ def service_request(
 	requested: datetime,
 	updated: datetime,
 	merged_into: str | None = None,
+	milestones: Mapping[str, str] = DEFAULT_MILESTONES,
 ) -> dict:
 	"""A case as a service request; a merged duplicate (并案) names the request it continues in."""
-	milestone = MERGED if merged_into else DEFAULT_MILESTONES.get(state, "Being Handled")
+	milestone = MERGED if merged_into else milestones.get(state, "Being Handled")
 	request = {
 		"service_request_id": case_number,
 		"status": "closed" if milestone in CLOSED_MILESTONES else "open",

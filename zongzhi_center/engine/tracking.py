@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from zongzhi_center.engine.workflow import SHIPPED_STATES
+
 TOKEN_BYTES = 24  # 192 bits
 MIN_TOKEN_BYTES = 16  # 128 bits
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
@@ -32,23 +34,33 @@ CASE_NUMBER_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z-]{0,39}$")
 # word joiner, byte-order mark, bidi marks and overrides), controls, and separators (spaces of any width)
 DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 
-# internal workflow state → public milestone (an administrator may change this mapping in settings)
-DEFAULT_MILESTONES: Mapping[str, str] = {
-	"Registered": "Case Received",
-	"Accepted": "Accepted",
-	"Handed Over": "Accepted",
-	"Routed": "Being Handled",
-	"In Mediation": "Being Handled",
-	"In Consultation": "Being Handled",
-	"Awaiting Party": "Being Handled",
-	"Resolved": "Resolved",
-	"Unresolved": "Being Handled",
-	"Referred to Court": "Referred to Court",
-	"Follow-up": "Follow-up Visit",
-	"Closed": "Closed",
-	"Archived": "Closed",
-	"Not Accepted": "Not Accepted",
+# what each state the app relies on shows the public (by its meaning, engine/workflow.py); a state with no
+# meaning here (one an administrator added) shows no milestone of its own
+MILESTONES: Mapping[str, str] = {
+	"registered": "Case Received",
+	"accepted": "Accepted",
+	"handed_over": "Accepted",
+	"routed": "Being Handled",
+	"in_mediation": "Being Handled",
+	"in_consultation": "Being Handled",
+	"awaiting_party": "Being Handled",
+	"resolved": "Resolved",
+	"unresolved": "Being Handled",
+	"referred_to_court": "Referred to Court",
+	"follow_up": "Follow-up Visit",
+	"closed": "Closed",
+	"archived": "Closed",
+	"not_accepted": "Not Accepted",
 }
+
+
+def milestone_map(state_names: Mapping[str, str]) -> dict[str, str]:
+	"""State name → public milestone, given the workflow's name for each meaning."""
+	return {state_names[meaning]: label for meaning, label in MILESTONES.items() if meaning in state_names}
+
+
+# the shipped workflow's names, for callers without a site
+DEFAULT_MILESTONES: Mapping[str, str] = milestone_map(SHIPPED_STATES)
 
 
 # 并案: a duplicate declined because it was merged into another case, which handles the matter on

@@ -10,20 +10,21 @@
 import frappe
 
 from zongzhi_center.permissions.centers import allowed_centers
+from zongzhi_center.services import workflow_names as wn
 
 CENTER_ROLES = frozenset(
 	{
-		"ZZ Intake Clerk",
-		"ZZ Dispatcher",
-		"ZZ Mediator",
-		"ZZ Stationed Staff",
-		"ZZ Grid Worker",
-		"ZZ Center Director",
-		"ZZ Supervisor",
-		"ZZ Leader",
+		wn.INTAKE_CLERK,
+		wn.DISPATCHER,
+		wn.MEDIATOR,
+		wn.STATIONED_STAFF,
+		wn.GRID_WORKER,
+		wn.CENTER_DIRECTOR,
+		wn.SUPERVISOR,
+		wn.LEADER,
 	}
 )
-DEPARTMENT_HANDLER = "ZZ Department Handler"
+DEPARTMENT_HANDLER = wn.DEPARTMENT_HANDLER
 UNSCOPED_ROLES = frozenset({"System Manager"})
 
 NO_ROWS = "1=0"

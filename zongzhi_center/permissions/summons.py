@@ -4,8 +4,9 @@ may read (a summons has no centre of its own: its case's centre, department and 
 import frappe
 
 from zongzhi_center.permissions.case import is_unscoped
+from zongzhi_center.services import workflow_names as wn
 
-MANAGING_ROLES = frozenset({"ZZ Dispatcher", "ZZ Center Director", "ZZ Supervisor"})
+MANAGING_ROLES = frozenset({wn.DISPATCHER, wn.CENTER_DIRECTOR, wn.SUPERVISOR})
 
 
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:

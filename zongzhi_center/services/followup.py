@@ -12,16 +12,16 @@ from frappe.utils import getdate, now_datetime
 
 from zongzhi_center.engine import followup
 from zongzhi_center.services import rules
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 
 # the case states after which the centre calls back
-RESOLVED_STATES = ("Resolved", "Unresolved", "Referred to Court")
-REOPEN_ACTION = "Reopen Case"
+RESOLVED_STATES = ("resolved", "unresolved", "referred_to_court")
 
 
 def schedule(case) -> list[str]:
 	"""Create the case's follow-up visits once, when it is first resolved. Returns their names."""
-	if case.workflow_state not in RESOLVED_STATES or frappe.db.exists(
+	if case.workflow_state not in wn.states(*RESOLVED_STATES) or frappe.db.exists(
 		"ZZ Follow-up Visit", {"case": case.name}
 	):
 		return []
@@ -73,14 +73,14 @@ def request_reopen(visit):
 		frappe.get_desk_link(visit.doctype, visit.name), visit.reopen_reason
 	)
 	case.add_comment("Info", note)
-	if any(t.action == REOPEN_ACTION for t in get_transitions(case)):
+	if any(t.action == wn.action("reopen") for t in get_transitions(case)):
 		case.move_reason = visit.reopen_reason
-		apply_workflow(case, REOPEN_ACTION)
+		apply_workflow(case, wn.action("reopen"))
 		return
 	from zongzhi_center.services.routing import center_people
 
 	notify(
-		center_people(case.current_center, ("ZZ Center Director",)),
+		center_people(case.current_center, (wn.CENTER_DIRECTOR,)),
 		case,
 		_("Case {0}: a follow-up visit asks to reopen it.").format(case.case_number),
 	)

@@ -25,12 +25,12 @@ from frappe.utils import flt, get_datetime, get_datetime_str
 from zongzhi_center.engine import intake as engine
 from zongzhi_center.engine import tracking as engine_tracking
 from zongzhi_center.engine import uploads as engine_uploads
-from zongzhi_center.engine.tracking import DEFAULT_MILESTONES
 from zongzhi_center.exceptions import DuplicateIntakeError
 from zongzhi_center.permissions.centers import allowed_centers
-from zongzhi_center.services import tracking, uploads
+from zongzhi_center.services import reviews, tracking, uploads
+from zongzhi_center.services import workflow_names as wn
 
-INTEGRATION_ROLE = "ZZ Integration"
+INTEGRATION_ROLE = wn.INTEGRATION
 MAX_ATTACHMENTS = 10
 FILE_NAME = re.compile(r"^[^/\\\x00-\x1f]{1,140}$")
 
@@ -165,7 +165,13 @@ def submit(payload, idempotency_key: str | None = None) -> tuple[int, dict]:
 		if not existing:
 			raise
 		return replay(existing, fingerprint)
-	return 201, answer(case, replayed=False)
+	result = answer(case, replayed=False)
+	# a 复核 concluded on the same matter: the caller is told, the case is not refused
+	notices = reviews.intake_notices(case)
+	if notices:
+		# the earlier case by its public number only, as everywhere a sister system reads of other cases
+		result["warnings"] = [{k: v for k, v in n.items() if k != "case"} for n in notices]
+	return 201, result
 
 
 def check_links(clean: dict) -> list[dict]:
@@ -290,7 +296,7 @@ def decode_attachments(rows, max_mb: float) -> tuple[list[dict], list[dict]]:
 
 # ---------------------------------------------------------------- answers
 def public_status(state: str | None) -> str:
-	return DEFAULT_MILESTONES.get(state or "", "Being Handled")
+	return tracking.public_milestones().get(state or "", "Being Handled")
 
 
 def answer(case, replayed: bool) -> dict:
@@ -330,7 +336,7 @@ def status(external_id: str) -> dict:
 	result = answer(case, replayed=False)
 	result.pop("replayed")
 	history = [(row.state, get_datetime(row.changed_at)) for row in case.state_history]
-	milestones = engine_tracking.milestones(history)
+	milestones = engine_tracking.milestones(history, tracking.public_milestones())
 	if case.merged_into:
 		# 并案: the system is told which case handles the matter on (its public number only)
 		milestones = engine_tracking.as_merged(milestones)
@@ -339,6 +345,16 @@ def status(external_id: str) -> dict:
 	return result
 
 
-def zz_public_status(state: str | None) -> str:
-	"""For templates (the status webhook's body): the public milestone of a workflow state."""
-	return public_status(state)
+def zz_public_status(case_or_state) -> str:
+	"""For templates (the status webhook's body): the public milestone of a case, or of a workflow state
+	(the form an older webhook body uses). A merged duplicate says 已并案, not 不予受理."""
+	if isinstance(case_or_state, str) or case_or_state is None:
+		return public_status(case_or_state)
+	if case_or_state.get("merged_into"):
+		return engine_tracking.MERGED
+	return public_status(case_or_state.get("workflow_state"))
+
+
+def zz_merged_into(case) -> str | None:
+	"""For templates: the public number of the case a merged duplicate continues in (nothing else of it)."""
+	return tracking.merged_into_number(case.get("merged_into")) if case else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 
 MISSED = "Missed"
@@ -37,7 +38,7 @@ def flag_missed(agreement):
 	notify(
 		[
 			frappe.db.get_value("ZZ Stationed Staff", agreement.mediator, "user"),
-			*center_people(case.current_center, ("ZZ Dispatcher", "ZZ Center Director")),
+			*center_people(case.current_center, (wn.DISPATCHER, wn.CENTER_DIRECTOR)),
 		],
 		case,
 		_("An obligation of the agreement on case {0} was not fulfilled by its due date.").format(

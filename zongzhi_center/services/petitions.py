@@ -21,6 +21,7 @@ from frappe.utils import add_days, cint, now_datetime, strip_html
 
 from zongzhi_center.engine import duplicates
 from zongzhi_center.services import vault
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.utils import identity, levels
 
 VISIT_CHANNELS = frozenset({"Window"})
@@ -28,7 +29,6 @@ CALL_CHANNELS = frozenset({"Phone", "12345 Hotline"})
 PETITION_SOURCE = "Petition Source"
 SAME_PERSON_REASONS = frozenset({"same ID number", "same name and phone"})
 LINK_RELATIONS = ("Same Person", "Same Matter")
-MERGE_ACTION = "Decline Case"
 
 
 # ---------------------------------------------------------------- keys
@@ -323,7 +323,7 @@ def merge(case_name: str, into: str) -> None:
 	if case_name == into:
 		frappe.throw(_("A case cannot be merged into itself."), frappe.ValidationError)
 	doc = writable_with_readable(case_name, into)
-	if MERGE_ACTION not in {t.action for t in get_transitions(doc)}:
+	if wn.action("decline") not in {t.action for t in get_transitions(doc)}:
 		raise frappe.PermissionError(_("Only someone who may decline the case can merge it."))
 	number = frappe.db.get_value("ZZ Case", into, "case_number")
 	# apply_workflow reloads the case: the reason it requires is stored first (the transition checked above
@@ -334,7 +334,7 @@ def merge(case_name: str, into: str) -> None:
 			"not_accepted_reason": _("Duplicate of case {0}: merged into it.").format(number),
 		}
 	)
-	apply_workflow(doc, MERGE_ACTION)
+	apply_workflow(doc, wn.action("decline"))
 	add_link_rows(doc, into, "Merged Into", back="Merged From")
 
 

@@ -11,6 +11,7 @@ from frappe.utils.nestedset import get_ancestors_of
 from zongzhi_center.engine.risk import CaseFacts, assess
 from zongzhi_center.exceptions import RiskOverrideError
 from zongzhi_center.services import rules
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 from zongzhi_center.utils import levels
 
@@ -89,7 +90,7 @@ def after_save(case):
 		notify(
 			[
 				case.first_receiver,
-				*center_people(case.current_center, ("ZZ Center Director", "ZZ Dispatcher")),
+				*center_people(case.current_center, (wn.CENTER_DIRECTOR, wn.DISPATCHER)),
 			],
 			case,
 			_("Case {0} is red: {1}").format(case.case_number, case.risk_reason or _("colour overridden")),

@@ -12,6 +12,7 @@ from frappe.utils import add_days, getdate, today
 
 from zongzhi_center.engine import rota
 from zongzhi_center.services import rules
+from zongzhi_center.services import workflow_names as wn
 
 ABSENT_STATUSES = ("Absent", "Leave")
 
@@ -67,7 +68,7 @@ def staff_for(center: str | None, day: date) -> list[rota.Staff]:
 
 
 def open_cases(staff: list[str]) -> Counter:
-	finished = list(rules.settings_states("stopped_states")) or ["Closed"]
+	finished = list(rules.settings_states("stopped_states")) or list(wn.states("closed"))
 	# get_all: a workload count, not the cases themselves, is shown
 	rows = frappe.get_all(
 		"ZZ Case",
@@ -168,7 +169,7 @@ def mark_absences(day: date | None = None, commit: bool = True) -> int:
 # a half-day's boundary for check-in and check-out
 NOON = time(12, 0)
 # who may record attendance for any stationed staff member, not only their own
-ATTENDANCE_KEEPERS = frozenset({"ZZ Dispatcher", "ZZ Center Director", "System Manager"})
+ATTENDANCE_KEEPERS = frozenset({wn.DISPATCHER, wn.CENTER_DIRECTOR, "System Manager"})
 
 
 def own_staff_record(user: str) -> str | None:

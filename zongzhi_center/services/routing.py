@@ -23,11 +23,10 @@ from frappe.utils.nestedset import get_ancestors_of
 
 from zongzhi_center.exceptions import ConflictOfInterestError, MoveNotAllowedError, StateRequirementError
 from zongzhi_center.permissions.case import is_unscoped
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 from zongzhi_center.utils import levels
 
-# the state a case waits in at a centre it was moved to, until that centre accepts it
-HANDED_OVER = "Handed Over"
 CENTER_MOVES = ("Escalated", "Sent Down", "Auto-escalated")
 AUTO_ESCALATED = "Auto-escalated"
 
@@ -82,8 +81,8 @@ def open_entry(case, moves=("Assigned", "Transferred")):
 def apply_moves(case, before):
 	"""Called from the case's validate(): turns what changed on the form into moves and log entries."""
 	case.flags.zz_moved = False  # flags live on the document object, which may be saved again
-	handing_over = case.workflow_state == HANDED_OVER and (
-		before is None or before.workflow_state != HANDED_OVER
+	handing_over = case.workflow_state == wn.state("handed_over") and (
+		before is None or before.workflow_state != wn.state("handed_over")
 	)
 	if handing_over or case.flags.zz_move:
 		apply_center_move(case)
@@ -153,7 +152,7 @@ def apply_assignment(case, before):
 	case.move_reason = None
 
 
-DIRECTOR = "ZZ Center Director"
+DIRECTOR = wn.CENTER_DIRECTOR
 
 
 def refuse_party_department(case):
@@ -173,16 +172,22 @@ def refuse_party_department(case):
 
 
 def apply_answer(case, before):
-	if before.workflow_state == HANDED_OVER and case.workflow_state != HANDED_OVER:
+	if before.workflow_state == wn.state("handed_over") and case.workflow_state != wn.state("handed_over"):
 		entry = open_entry(case, CENTER_MOVES)
 		if entry:
-			entry.update({"answer": "Accepted" if case.workflow_state != "Not Accepted" else "Returned"})
+			entry.update(
+				{"answer": "Accepted" if case.workflow_state != wn.state("not_accepted") else "Returned"}
+			)
 			entry.answered_at = now_datetime()
 		return
-	if before.workflow_state != "Routed" or case.workflow_state == "Routed" or case.flags.zz_moved:
+	if (
+		before.workflow_state != wn.state("routed")
+		or case.workflow_state == wn.state("routed")
+		or case.flags.zz_moved
+	):
 		return
 	entry = open_entry(case)
-	if case.workflow_state == "Accepted":
+	if case.workflow_state == wn.state("accepted"):
 		# 退回: the receiver hands the case back with a reason
 		require_reason(case, _("Write the reason for returning the case."))
 		if entry:
@@ -212,7 +217,7 @@ def after_save(case):
 		)
 		if last and last.to_center != last.from_center:
 			notify(
-				center_people(last.to_center, ("ZZ Dispatcher", "ZZ Center Director")),
+				center_people(last.to_center, (wn.DISPATCHER, wn.CENTER_DIRECTOR)),
 				case,
 				_("Case {0} has come to your centre").format(case.case_number),
 				kind="Assignment",
@@ -223,7 +228,7 @@ def can_hand_over(state: str) -> bool:
 	"""Whether the Workflow lets a case in ``state`` be handed over to another centre at all (a case
 	not yet accepted, say, is not escalated by the deadline job: it is reported overdue instead)."""
 	workflow = frappe.get_cached_doc("Workflow", get_workflow_name("ZZ Case"))
-	return any(t.state == state and t.next_state == HANDED_OVER for t in workflow.transitions)
+	return any(t.state == state and t.next_state == wn.state("handed_over") for t in workflow.transitions)
 
 
 def auto_escalate(case, breached) -> bool:
@@ -236,10 +241,10 @@ def auto_escalate(case, breached) -> bool:
 	case.flags.zz_move = AUTO_ESCALATED
 	case.move_reason = _("Overdue since {0}: escalated automatically by the deadline rule.").format(breached)
 	case.escalated_for = breached
-	case.workflow_state = HANDED_OVER
+	case.workflow_state = wn.state("handed_over")
 	case.save(ignore_permissions=True)
 	notify(
-		[case.first_receiver, *center_people(parent, ("ZZ Dispatcher", "ZZ Center Director"))],
+		[case.first_receiver, *center_people(parent, (wn.DISPATCHER, wn.CENTER_DIRECTOR))],
 		case,
 		_("Case {0} was overdue and has been escalated to {1}").format(case.case_number, parent),
 	)

@@ -19,6 +19,7 @@ CACHE_KEY = "zz_rules"
 
 def clear_cache(doc=None, method=None):
 	frappe.cache().delete_value(CACHE_KEY)
+	frappe.local.zz_category_paths = None
 
 
 def _cached(field: str, generator):
@@ -63,11 +64,28 @@ def deadline_rules() -> list[DeadlineRule]:
 				"resolve_unit",
 				"calendar_time",
 				"auto_escalate",
+				"matter_type",
+				"review_level",
+				"warn_before_days",
+				"moderate_after_days",
+				"serious_after_days",
 			],
 		)
 		return [deadline_rule_from_row(row) for row in rows]
 
 	return _cached("deadline_rules", load)
+
+
+def legal_source(rule_name: str | None) -> str | None:
+	"""The law and article a deadline rule names, as the case form and its prints state it."""
+	if not rule_name:
+		return None
+
+	def load():
+		# get_all: a rule's source is stated on every case it applies to, whoever reads it
+		return dict(frappe.get_all("ZZ Deadline Rule", fields=["name", "legal_source"], as_list=True))
+
+	return _cached("legal_sources", load).get(rule_name)
 
 
 def deadline_rule_from_row(row) -> DeadlineRule:
@@ -83,6 +101,12 @@ def deadline_rule_from_row(row) -> DeadlineRule:
 		colour=row.risk_color or None,
 		calendar_time=bool(cint(row.calendar_time)),
 		auto_escalate=bool(cint(row.auto_escalate)),
+		matter_type=row.get("matter_type") or None,
+		review_level=row.get("review_level") or None,
+		# zero means "not set", as an empty field does: the settings' warning, no further grade
+		warn_before_days=cint(row.get("warn_before_days")) or None,
+		moderate_after_days=cint(row.get("moderate_after_days")) or None,
+		serious_after_days=cint(row.get("serious_after_days")) or None,
 	)
 
 
@@ -115,7 +139,13 @@ def category_path(category: str | None) -> list[str]:
 	"""The category and its ancestors, nearest first."""
 	if not category:
 		return []
-	return [category, *get_ancestors_of("ZZ Case Category", category, order_by="lft desc")]
+	# remembered for the request or job: the deadline job asks for the same few categories many times
+	paths = getattr(frappe.local, "zz_category_paths", None)
+	if paths is None:
+		paths = frappe.local.zz_category_paths = {}
+	if category not in paths:
+		paths[category] = [category, *get_ancestors_of("ZZ Case Category", category, order_by="lft desc")]
+	return list(paths[category])
 
 
 def settings_states(fieldname: str) -> frozenset[str]:

@@ -21,6 +21,7 @@ from frappe import _
 from frappe.utils import cint, get_url, getdate
 
 from zongzhi_center.engine import tracking
+from zongzhi_center.services import workflow_names as wn
 
 RATE_WINDOW = 60  # seconds
 FAILURE_WINDOW = 3600  # seconds
@@ -132,10 +133,10 @@ def public_view(name: str) -> frappe._dict:
 		fields=["state", "changed_at"],
 		order_by="changed_at asc, idx asc",
 	)
-	steps = [(row.state, row.changed_at) for row in history] or [("Registered", case.received_at)]
+	steps = [(row.state, row.changed_at) for row in history] or [(wn.state("registered"), case.received_at)]
 	if steps[-1][0] != case.workflow_state:  # a case from before the state history was kept
 		steps.append((case.workflow_state, steps[-1][1]))
-	milestones = tracking.milestones(steps)
+	milestones = tracking.milestones(steps, public_milestones())
 	merged_into = merged_into_number(case.merged_into)
 	if merged_into:
 		milestones = tracking.as_merged(milestones)
@@ -152,6 +153,11 @@ def public_view(name: str) -> frappe._dict:
 		promised_by=None if finished or not case.due_date else getdate(case.due_date),
 		merged_into=merged_into,
 	)
+
+
+def public_milestones() -> dict[str, str]:
+	"""The live workflow's state names → the public milestones (engine/tracking.py MILESTONES)."""
+	return tracking.milestone_map({meaning: wn.state(meaning) for meaning in wn.SHIPPED_STATES})
 
 
 def merged_into_number(case: str | None) -> str | None:

@@ -15,6 +15,8 @@ from frappe.model.workflow import apply_workflow
 from frappe.permissions import add_user_permission
 from stdnum.cn import ric
 
+from zongzhi_center.services import workflow_names as wn
+
 DEMO_PASSWORD = "Zongzhi@2026"
 COUNTY = "南县综治中心"
 DEMO_CASES = 60
@@ -103,55 +105,56 @@ WINDOWS = [
 ]
 ROOMS = [("第一调解室", 8), ("第二调解室", 6), ("老周调解工作室", 12)]
 
-# target state -> actions from Registered, with the fields to fill before each action
+# target state -> actions from intake, with the fields to fill before each action; states and actions by
+# their meaning (services/workflow_names.py), so the demo walks a renamed workflow too
 PATHS = {
-	"Registered": [],
-	"Accepted": ["Accept Case"],
-	"Routed": ["Accept Case", "Route Case"],
-	"In Mediation": ["Accept Case", "Route Case", "Start Mediation"],
-	"In Consultation": ["Accept Case", "Route Case", "Start Mediation", "Request Consultation"],
-	"Resolved": ["Accept Case", "Route Case", "Start Mediation", "Mark Resolved"],
-	"Unresolved": ["Accept Case", "Route Case", "Start Mediation", "Mark Unresolved"],
-	"Referred to Court": [
-		"Accept Case",
-		"Route Case",
-		"Start Mediation",
-		"Mark Unresolved",
-		"Refer to Court",
+	"registered": [],
+	"accepted": ["accept"],
+	"routed": ["accept", "route"],
+	"in_mediation": ["accept", "route", "start_mediation"],
+	"in_consultation": ["accept", "route", "start_mediation", "request_consultation"],
+	"resolved": ["accept", "route", "start_mediation", "mark_resolved"],
+	"unresolved": ["accept", "route", "start_mediation", "mark_unresolved"],
+	"referred_to_court": [
+		"accept",
+		"route",
+		"start_mediation",
+		"mark_unresolved",
+		"refer_to_court",
 	],
-	"Follow-up": ["Accept Case", "Route Case", "Start Mediation", "Mark Resolved", "Start Follow-up"],
-	"Closed": [
-		"Accept Case",
-		"Route Case",
-		"Start Mediation",
-		"Mark Resolved",
-		"Start Follow-up",
-		"Close Case",
+	"follow_up": ["accept", "route", "start_mediation", "mark_resolved", "start_follow_up"],
+	"closed": [
+		"accept",
+		"route",
+		"start_mediation",
+		"mark_resolved",
+		"start_follow_up",
+		"close",
 	],
-	"Archived": [
-		"Accept Case",
-		"Route Case",
-		"Start Mediation",
-		"Mark Resolved",
-		"Start Follow-up",
-		"Close Case",
-		"Archive Case",
+	"archived": [
+		"accept",
+		"route",
+		"start_mediation",
+		"mark_resolved",
+		"start_follow_up",
+		"close",
+		"archive",
 	],
-	"Not Accepted": ["Decline Case"],
+	"not_accepted": ["decline"],
 }
 STATE_WEIGHTS = {
-	"Registered": 6,
-	"Accepted": 5,
-	"Routed": 5,
-	"In Mediation": 8,
-	"In Consultation": 4,
-	"Resolved": 6,
-	"Unresolved": 3,
-	"Referred to Court": 3,
-	"Follow-up": 5,
-	"Closed": 8,
-	"Archived": 4,
-	"Not Accepted": 3,
+	"registered": 6,
+	"accepted": 5,
+	"routed": 5,
+	"in_mediation": 8,
+	"in_consultation": 4,
+	"resolved": 6,
+	"unresolved": 3,
+	"referred_to_court": 3,
+	"follow_up": 5,
+	"closed": 8,
+	"archived": 4,
+	"not_accepted": 3,
 }
 SOURCES = [
 	"Police Source",
@@ -442,17 +445,23 @@ def ensure_cases() -> int:
 	return created
 
 
+def path_to(target: str) -> list[str]:
+	"""The live workflow's actions that take a new case to ``target`` (a state's meaning or its live name)."""
+	meaning = target if target in PATHS else wn.state_meaning(target)
+	return [wn.action(action) for action in PATHS[meaning]]
+
+
 def move_to(case, target: str, mediator: str | None = None, department: str | None = None):
 	"""Walk a case to `target` with the workflow's own actions, filling what each action needs first."""
-	for action in PATHS[target]:
-		if action == "Route Case" and not (case.handling_department or case.assigned_mediator):
+	for action in path_to(target):
+		if action == wn.action("route") and not (case.handling_department or case.assigned_mediator):
 			# chosen on the form and saved, as a dispatcher does: the routing log records the assignment
 			case.handling_department = department
 			case.assigned_mediator = mediator
 			case.save(ignore_permissions=True)
-		if action == "Mark Resolved" and not case.outcome:
+		if action == wn.action("mark_resolved") and not case.outcome:
 			case.db_set({"outcome": "Resolved by Agreement", "compensation_amount": case.amount_in_dispute})
-		if action == "Decline Case" and not case.not_accepted_reason:
+		if action == wn.action("decline") and not case.not_accepted_reason:
 			case.db_set(
 				{"not_accepted_reason": "不属于本中心受理范围", "redirect_to": "南县人民法院诉讼服务中心"}
 			)

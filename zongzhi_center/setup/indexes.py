@@ -40,6 +40,8 @@ INDEXES = {
 		"zz_accepted_center": ["accepted_at", "current_center", "handling_department"],
 		# 周调度 / 月督查 overdue now, by centre and department
 		"zz_sla_center": ["sla_status", "current_center", "handling_department"],
+		# the deadline job: the running cases whose next check has come (services/sla.py)
+		"zz_sla_next_check": ["sla_status", "sla_next_check"],
 		# the case list sorts by creation (the DocType's sort field): without it, every page sorts the table
 		"zz_creation": ["creation"],
 	},

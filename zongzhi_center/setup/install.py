@@ -6,6 +6,7 @@ import os
 import frappe
 from frappe.model import no_value_fields
 
+from zongzhi_center.services import workflow_names
 from zongzhi_center.setup.security import ensure_security_defaults
 from zongzhi_center.setup.workflow_sync import sync_workflows
 
@@ -33,9 +34,22 @@ def sync_shipped_records():
 	# the workflow first: settings name its states
 	for name, outcome in sync_workflows().items():
 		print(f"zongzhi_center: workflow {name!r}: {outcome}")
-	ensure_named_records("ZZ Risk Rule", "risk_rules.json")
-	ensure_named_records("ZZ Deadline Rule", "deadline_rules.json")
+	# before anything saves the settings: a setting new in this version is still missing from the stored
+	# ones, and gets its default
 	ensure_settings()
+	# which live states and actions play the parts the code relies on (services/workflow_names.py)
+	workflow_names.ensure_map()
+	for problem in workflow_names.missing_names():
+		print(f"zongzhi_center: WARNING: {problem}")
+	ensure_named_records("ZZ Risk Rule", "risk_rules.json")
+	# the law's clocks: each shipped deadline rule reaches every site once, then is the administrator's
+	ensure_shipped_records(
+		"ZZ Deadline Rule",
+		"deadline_rules.json",
+		key="rule_name",
+		seeded=("红色案件", "橙色案件", "一般案件"),
+		fill_blank=("legal_source", "warn_before_days", "moderate_after_days", "serious_after_days"),
+	)
 	ensure_notifications()
 	# password policy, login lockout, session expiry, log retention: once, where still Frappe's defaults
 	ensure_security_defaults()
@@ -91,16 +105,51 @@ def ensure_named_records(doctype: str, filename: str):
 		frappe.get_doc({"doctype": doctype, **row}).insert(ignore_permissions=True)
 
 
-# where the deadline clock pauses, and where it stops, until an administrator says otherwise
-PAUSED_STATES = ("Awaiting Party",)
+def ensure_shipped_records(
+	doctype: str, filename: str, key: str, seeded: tuple[str, ...] = (), fill_blank: tuple[str, ...] = ()
+):
+	"""Shipped records, each created when missing and recorded as shipped (ZZ Shipped Definition): an
+	administrator may edit or delete one and it stays so, and a record shipped by a later version still
+	reaches a site set up before it. ``seeded`` names the records an earlier version created on a new site
+	without recording them: missing on a site that has others, the administrator deleted them. A seeded
+	record found in place is recorded, and given the values of ``fill_blank``, fields it never had."""
+	had_records = bool(frappe.db.count(doctype))
+	for row in load_json(data_path(filename)):
+		name = row[key]
+		if frappe.db.exists("ZZ Shipped Definition", {"ref_doctype": doctype, "ref_name": name}):
+			continue
+		if frappe.db.exists(doctype, name):
+			doc = frappe.get_doc(doctype, name)
+			blank = {field: row[field] for field in fill_blank if field in row and not doc.get(field)}
+			if blank:
+				doc.update(blank)
+				doc.save(ignore_permissions=True)
+			note = "found"
+		elif name in seeded and had_records:
+			note = "deleted before it was recorded"
+		else:
+			frappe.get_doc({"doctype": doctype, **row}).insert(ignore_permissions=True)
+			note = "created"
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Shipped Definition",
+				"ref_doctype": doctype,
+				"ref_name": name,
+				"last_sync_note": note,
+			}
+		).insert(ignore_permissions=True)
+
+
+# where the deadline clock pauses, and where it stops (by meaning), until an administrator says otherwise
+PAUSED_STATES = ("awaiting_party",)
 STOPPED_STATES = (
-	"Resolved",
-	"Unresolved",
-	"Referred to Court",
-	"Follow-up",
-	"Closed",
-	"Archived",
-	"Not Accepted",
+	"resolved",
+	"unresolved",
+	"referred_to_court",
+	"follow_up",
+	"closed",
+	"archived",
+	"not_accepted",
 )
 
 
@@ -115,10 +164,15 @@ def ensure_settings():
 			changed = True
 	for fieldname, states in (("paused_states", PAUSED_STATES), ("stopped_states", STOPPED_STATES)):
 		if not settings.get(fieldname):
-			for state in states:
+			for state in workflow_names.states(*states):
 				if frappe.db.exists("Workflow State", state):
 					settings.append(fieldname, {"workflow_state": state})
 			changed = True
+	if "reopen_grace_days" not in stored and not settings.get("on_the_spot_matter_types"):
+		# 当场办结 for legal consultations, on the first migrate that brings the closing settings only:
+		# an administrator may empty the list
+		settings.append("on_the_spot_matter_types", {"matter_type": "Legal Consultation"})
+		changed = True
 	if changed:
 		settings.save(ignore_permissions=True)
 

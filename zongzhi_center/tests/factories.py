@@ -11,7 +11,8 @@ from frappe.model.workflow import apply_workflow
 from frappe.permissions import add_user_permission
 from stdnum.cn import ric
 
-from zongzhi_center.setup.demo import PATHS, move_to
+from zongzhi_center.services import workflow_names as wn
+from zongzhi_center.setup.demo import move_to, path_to
 
 COUNTY_CODE = "430921"
 TOWN_CODES = ("430921100", "430921101", "430921102")
@@ -150,7 +151,7 @@ def move_case(case_name: str, target_state: str, department: str | None = None):
 	"""Move a case to a state along the default workflow, as Administrator (who holds every role)."""
 	with as_user("Administrator"):
 		case = frappe.get_doc("ZZ Case", case_name)
-		if "Route Case" in PATHS[target_state] and not (department or case.handling_department):
+		if wn.action("route") in path_to(target_state) and not (department or case.handling_department):
 			department = make_department(case.current_center)
 		move_to(case, target_state, department=department)
 		return frappe.get_doc("ZZ Case", case_name)

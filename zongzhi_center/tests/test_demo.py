@@ -3,6 +3,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.setup import demo
 
 
@@ -34,7 +35,7 @@ class TestDemoData(FrappeTestCase):
 			fields=["workflow_state", "source", "risk_color"],
 		)
 		self.assertEqual(len(cases), demo.DEMO_CASES)
-		self.assertEqual({c.workflow_state for c in cases}, set(demo.STATE_WEIGHTS))
+		self.assertEqual({c.workflow_state for c in cases}, set(wn.states(*demo.STATE_WEIGHTS)))
 		self.assertEqual({c.source for c in cases}, set(demo.SOURCES))
 		self.assertEqual({c.risk_color for c in cases}, {"Green", "Yellow", "Orange", "Red"})
 

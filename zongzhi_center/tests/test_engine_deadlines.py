@@ -4,8 +4,13 @@ import unittest
 from datetime import timedelta
 
 from zongzhi_center.engine.deadlines import (
+	CALENDAR_DAYS,
 	DAYS,
 	DUE_SOON,
+	GRADE_DUE_SOON,
+	GRADE_MODERATE,
+	GRADE_OVERDUE,
+	GRADE_SERIOUS,
 	HOURS,
 	ON_TRACK,
 	OVERDUE,
@@ -15,8 +20,10 @@ from zongzhi_center.engine.deadlines import (
 	clock_state,
 	deadlines_for,
 	due_at,
+	grading,
 	pick_rule,
 	time_left,
+	working_time_before,
 )
 from zongzhi_center.engine.worktime import CalendarError
 from zongzhi_center.tests.engine_fixtures import CALENDAR_2026, at
@@ -133,3 +140,88 @@ class TestClockState(unittest.TestCase):
 		self.assertEqual(time_left(CALENDAR_2026, at("2026-11-20 16:00"), due), timedelta(hours=3))
 		self.assertEqual(time_left(CALENDAR_2026, at("2026-11-23 11:00"), due), timedelta(hours=-1))
 		self.assertIsNone(time_left(CALENDAR_2026, at("2026-11-23 11:00"), None))
+
+
+PETITION = DeadlineRule(
+	"petition", accept=Budget(15, CALENDAR_DAYS), resolve=Budget(60, CALENDAR_DAYS), matter_type="Petition"
+)
+REVIEW = DeadlineRule(
+	"review", accept=None, resolve=Budget(30, CALENDAR_DAYS), matter_type="Petition", review_level="Review"
+)
+MEDIATION = DeadlineRule(
+	"mediation", accept=Budget(1, DAYS), resolve=Budget(30, CALENDAR_DAYS), matter_type="Dispute Mediation"
+)
+LAW_RULES = [*RULES, PETITION, REVIEW, MEDIATION]
+
+
+class TestLawClocks(unittest.TestCase):
+	def test_review_level_then_colour_then_category_then_matter_type(self):
+		def pick(colour="Green", path=("信访",), matter="Petition", level=None):
+			return pick_rule(LAW_RULES, "Township", path, colour, matter_type=matter, review_level=level).name
+
+		self.assertEqual(pick(), "petition")
+		self.assertEqual(pick(level="Review"), "review")
+		# a red review is still the review's clock; a red petition gets the red rule's shorter one
+		self.assertEqual(pick(colour="Red", level="Review"), "review")
+		self.assertEqual(pick(colour="Red"), "red")
+		# the administrator's category rule beats the matter type's default
+		self.assertEqual(pick(path=LAND_PATH), "land")
+		self.assertEqual(pick(matter="Dispute Mediation"), "mediation")
+		self.assertEqual(pick(matter="Legal Consultation"), "default")
+		# a review rule never applies to a first petition, a petition rule never to a mediation
+		self.assertFalse(REVIEW.matches("Township", (), "Green", "Petition", None))
+		self.assertFalse(PETITION.matches("Township", (), "Green", "Dispute Mediation", None))
+
+	def test_calendar_days_count_every_day_and_move_a_last_day_off(self):
+		def fifteen(received: str):
+			return due_at(CALENDAR_2026, at(received), Budget(15, CALENDAR_DAYS))
+
+		self.assertEqual(fifteen("2026-11-02 10:00"), at("2026-11-17 17:30"))  # across two weekends
+		self.assertEqual(fifteen("2026-11-06 10:00"), at("2026-11-23 17:30"))  # Saturday → Monday
+		self.assertEqual(fifteen("2026-02-06 10:00"), at("2026-02-24 17:30"))  # in the Spring Festival
+		self.assertEqual(fifteen("2026-01-30 10:00"), at("2026-02-14 17:30"))  # a Saturday worked (调休)
+		self.assertEqual(fifteen("2026-09-16 10:00"), at("2026-10-08 17:30"))  # National Day
+		sixty = due_at(CALENDAR_2026, at("2026-08-03 09:00"), Budget(60, CALENDAR_DAYS))
+		self.assertEqual(sixty, at("2026-10-08 17:30"))
+		with self.assertRaises(CalendarError):
+			Budget(1.5, CALENDAR_DAYS)
+
+	def test_calendar_days_with_a_pause_add_the_paused_working_time(self):
+		start = at("2026-11-02 10:00")
+		pause = (at("2026-11-03 08:30"), at("2026-11-04 08:30"))  # one working day
+		self.assertEqual(
+			due_at(CALENDAR_2026, start, Budget(15, CALENDAR_DAYS), [pause]), at("2026-11-18 17:30")
+		)
+
+	def test_grades_follow_working_days_around_the_deadline(self):
+		due = at("2026-11-23 17:30")  # Monday
+		grades = grading(CALENDAR_2026, due, timedelta(hours=21), 5, 15)
+		self.assertEqual(grades.due_soon_at, at("2026-11-18 17:30"))  # three working days ahead
+		self.assertEqual(grades.moderate_at, at("2026-11-30 17:30"))
+		self.assertEqual(grades.serious_at, at("2026-12-14 17:30"))
+		self.assertEqual(grades.grade(at("2026-11-18 17:29")), "")
+		self.assertEqual(grades.grade(at("2026-11-19 08:00")), GRADE_DUE_SOON)
+		self.assertEqual(grades.grade(at("2026-11-19 08:00"), paused=True), "")
+		self.assertEqual(grades.grade(at("2026-11-24 08:00")), GRADE_OVERDUE)
+		self.assertEqual(grades.grade(at("2026-12-01 08:00")), GRADE_MODERATE)
+		self.assertEqual(grades.grade(at("2026-12-15 08:00")), GRADE_SERIOUS)
+		# the next moment the grade can change, and none once seriously overdue
+		self.assertEqual(grades.next_change(at("2026-11-18 12:00")), at("2026-11-18 17:30"))
+		self.assertEqual(grades.next_change(at("2026-11-20 12:00")), due + timedelta(seconds=1))
+		self.assertEqual(grades.next_change(at("2026-11-24 12:00")), at("2026-11-30 17:30:01"))
+		self.assertIsNone(grades.next_change(at("2026-12-15 08:00")))
+		# a rule without moderate or serious grades stops at overdue
+		plain = grading(CALENDAR_2026, due, timedelta(hours=8))
+		self.assertEqual(plain.grade(at("2027-01-04 09:00")), GRADE_OVERDUE)
+		self.assertIsNone(plain.next_change(at("2026-11-24 09:00")))
+
+	def test_working_time_before_is_the_earliest_moment_with_that_much_left(self):
+		due = at("2026-11-23 10:00")  # Monday
+		moment = working_time_before(CALENDAR_2026, due, timedelta(hours=2))
+		self.assertEqual(moment, at("2026-11-20 17:00"))  # 1.5 h on Monday, half an hour on Friday
+		self.assertEqual(time_left(CALENDAR_2026, moment, due), timedelta(hours=2))
+		# exactly Monday morning's time: from Friday's close on, not from Monday's opening
+		self.assertEqual(
+			working_time_before(CALENDAR_2026, due, timedelta(hours=1.5)), at("2026-11-20 17:30")
+		)
+		self.assertEqual(working_time_before(CALENDAR_2026, due, timedelta()), due)

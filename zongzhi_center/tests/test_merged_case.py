@@ -131,3 +131,20 @@ class TestMergedCase(FrappeTestCase):
 		)
 		self.assertIn(MERGED, found[0]["status_notes"])
 		self.assert_no_secret_of_the_kept_case(text)
+
+	def test_status_webhook_says_merged_and_names_the_case(self):
+		"""The sister system's webhook body, rendered as Frappe's Webhook renders it for the case."""
+		import json
+
+		from frappe.integrations.doctype.webhook.webhook import get_webhook_data
+
+		from zongzhi_center.zongzhi_center.doctype.zz_sister_system.zz_sister_system import WEBHOOK_JSON
+
+		webhook = frappe._dict(webhook_data=[], webhook_json=WEBHOOK_JSON)
+		body = get_webhook_data(frappe.get_doc("ZZ Case", self.duplicate), webhook)
+		self.assertEqual((body["status"], body["merged_into"]), (MERGED, self.kept.case_number))
+		self.assertEqual(body["external_id"], self.external_id)
+		self.assert_no_secret_of_the_kept_case(json.dumps(body, ensure_ascii=False))
+		# an ordinary case: its milestone, and no pointer
+		kept = get_webhook_data(frappe.get_doc("ZZ Case", self.kept.name), webhook)
+		self.assertEqual((kept["status"], kept["merged_into"]), ("Case Received", None))

@@ -20,7 +20,7 @@ from frappe.model.workflow import (
 from frappe.tests.utils import FrappeTestCase
 
 from zongzhi_center.permissions.case import DEPARTMENT_HANDLER
-from zongzhi_center.services.routing import HANDED_OVER
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.tests.factories import (
 	api_credentials,
 	as_user,
@@ -60,7 +60,7 @@ def target_for(transition, case) -> str | None:
 def needs(transition, case, department: str) -> dict:
 	"""What a user fills on the form before taking the action (the case's own rules say why)."""
 	values = {}
-	if transition.next_state == HANDED_OVER:
+	if transition.next_state == wn.state("handed_over"):
 		values = {"target_center": target_for(transition, case), "move_reason": "本级调解未果，报上级中心"}
 	elif transition.state == "Routed" and transition.next_state == "Accepted":
 		values = {"move_reason": "不属于本部门职责"}  # 退回
@@ -70,6 +70,12 @@ def needs(transition, case, department: str) -> dict:
 		values = {"not_accepted_reason": "不属于本中心受理范围", "redirect_to": "南县人民法院诉讼服务中心"}
 	elif transition.next_state == "Resolved" and not case.outcome:
 		values = {"outcome": "Resolved by Agreement"}
+	elif transition.action == wn.action("resolve_on_the_spot"):
+		# 当场办结: a matter type ZZ Settings lists, answered in the outcome note
+		matter = frappe.db.get_value(
+			"ZZ On the Spot Matter Type", {"parenttype": "ZZ Settings"}, "matter_type"
+		)
+		values = {"matter_type": matter, "outcome_note": "已当场解答申请人的法律咨询"}
 	return {key: value for key, value in values.items() if case.get(key) != value}
 
 
@@ -156,7 +162,7 @@ class TestEveryTransitionByItsRole(FrappeTestCase):
 
 	def test_a_moved_case_is_logged_by_the_role_that_moved_it(self):
 		for t in transitions():
-			if t.next_state != HANDED_OVER:
+			if t.next_state != wn.state("handed_over"):
 				continue
 			with self.subTest(state=t.state, action=t.action, role=t.allowed):
 				name = self.case_in(t.state)
@@ -218,7 +224,7 @@ class TestDispatcherEscalatesOverHTTP(FrappeTestCase):
 				self.assertEqual(status, 200, body)
 				frappe.db.rollback()  # see what the server committed
 				case = frappe.get_doc(CASE, name)
-				self.assertEqual(case.workflow_state, HANDED_OVER)
+				self.assertEqual(case.workflow_state, wn.state("handed_over"))
 				self.assertEqual(case.current_center, self.tree.town_a)
 				self.assertEqual(case.routing_log[-1].move, "Escalated")
 				self.assertEqual(case.routing_log[-1].by_user, self.dispatcher)

@@ -26,7 +26,8 @@ frappe.ui.form.on("ZZ Case", {
 			});
 		show_deadline(frm);
 		show_repeat_flags(frm);
-		if (frm.doc.workflow_state === "Registered") {
+		show_reviews(frm);
+		if (frm.doc.workflow_state === zz_state("registered")) {
 			// at intake the clerk is told at once when the case may already be on file
 			frappe
 				.xcall("zongzhi_center.api.petitions.suggest_duplicates", { case: frm.doc.name })
@@ -60,11 +61,11 @@ frappe.ui.form.on("ZZ Case", {
 				);
 			});
 		}
-		if (["Accepted", "Routed", "Handed Over"].includes(frm.doc.workflow_state)) {
+		if (zz_states("accepted", "routed", "handed_over").includes(frm.doc.workflow_state)) {
 			frm.add_custom_button(__("Who Is on Duty"), () => show_on_duty(frm));
 		}
 		if (
-			["In Mediation", "In Consultation", "Awaiting Party"].includes(frm.doc.workflow_state) &&
+			zz_states("in_mediation", "in_consultation", "awaiting_party").includes(frm.doc.workflow_state) &&
 			frappe.model.can_create("ZZ Mediation Agreement")
 		) {
 			frm.add_custom_button(__("ZZ Mediation Session"), () =>
@@ -218,4 +219,72 @@ function show_linked_timeline(frm) {
 			wide: true,
 		});
 	});
+}
+
+// the live workflow's name for a state the form relies on: an administrator may rename it
+// (services/workflow_names.py sends the map at boot)
+function zz_state(meaning) {
+	return ((frappe.boot.zz_workflow || {}).states || {})[meaning];
+}
+
+function zz_states(...meanings) {
+	return meanings.map(zz_state);
+}
+
+// 复查/复核 and 重新办理: a case under review is locked; at intake a concluded 复核 on the same matter is named
+function show_reviews(frm) {
+	const onload = frm.doc.__onload || {};
+	const esc = frappe.utils.escape_html;
+	const link = (name, number) => `<a href="/app/zz-case/${encodeURIComponent(name)}">${esc(number)}</a>`;
+	const review = onload.zz_under_review;
+	if (review) {
+		frm.set_intro(
+			__("Under {0} in case {1}: this case cannot be changed until the review is concluded.", [
+				__(review.review_level),
+				link(review.name, review.case_number),
+			]),
+			"orange"
+		);
+		frm.disable_form();
+		frm.page.clear_actions_menu();
+	}
+	for (const notice of onload.zz_concluded_re_reviews || []) {
+		frm.dashboard.add_comment(
+			`${esc(notice.message)} ${link(notice.case, notice.case_number)}`,
+			"red",
+			true
+		);
+	}
+	const level = onload.zz_review_level;
+	if (level && !review) {
+		const label = level === "Re-review" ? __("Apply for Re-review") : __("Apply for Review");
+		frm.add_custom_button(label, () =>
+			ask_reason(label, (reason) =>
+				frappe
+					.xcall("zongzhi_center.api.reviews.apply_for_review", { case: frm.doc.name, reason })
+					.then((r) => frappe.set_route("Form", "ZZ Case", r.name))
+			)
+		);
+	}
+	if (frm.doc.workflow_state === zz_state("closed") && !review) {
+		frm.add_custom_button(__("Reopen Case"), () =>
+			ask_reason(__("Reopen Case"), (reason) =>
+				frappe
+					.xcall("zongzhi_center.api.reviews.reopen_case", { case: frm.doc.name, reason })
+					.then((r) => {
+						frappe.show_alert({ message: r.message, indicator: "green" });
+						frappe.set_route("Form", "ZZ Case", r.name);
+						if (r.reopened) frm.reload_doc();
+					})
+			)
+		);
+	}
+}
+
+function ask_reason(title, then) {
+	frappe.prompt(
+		[{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }],
+		(values) => then(values.reason),
+		title
+	);
 }

@@ -24,20 +24,22 @@ from zongzhi_center.permissions.centers import allowed_centers, default_center
 from zongzhi_center.services import (
 	access,
 	casefile,
+	closing,
 	followup,
 	intake,
 	petitions,
+	reviews,
 	risk,
 	routing,
 	sla,
 	tracking,
 )
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.case_number import next_case_number
 from zongzhi_center.utils import identity, levels
 from zongzhi_center.zongzhi_center.doctype.zz_center.zz_center import region_code_for
 
 RESOLVED_OUTCOMES = ("Resolved by Agreement", "Resolved", "Withdrawn")
-ARCHIVED = "Archived"
 
 
 class ZZCase(Document):
@@ -64,14 +66,19 @@ class ZZCase(Document):
 			petitions.apply_counters(self)  # 重复访: visits, calls, repeat and over-level flags feed the risk
 		else:
 			petitions.set_party_keys(self)
+		reviews.validate(self, before)  # 复查/复核: made from the case reviewed, which is locked meanwhile
 		intake.validate_external(self, before)
 		risk.apply(self, before)
 		routing.apply_moves(self, before)
 		self.validate_tier()
 		self.validate_state_requirements()
+		closing.apply(self, before)  # the answer's time, 当场办结, how long a closed case reopens directly
 		self.enforce_state_edit_permission()
 		self.set_deadlines(before)
 		self.record_state_change()
+
+	def onload(self):
+		reviews.onload(self)
 
 	def after_insert(self):
 		access.sync(self)  # 首问负责: the first receiver keeps read access wherever the case goes
@@ -83,7 +90,7 @@ class ZZCase(Document):
 			access.sync(self)
 		if self.state_changed():
 			followup.schedule(self)  # 跟踪回访 after resolution
-			if self.workflow_state == ARCHIVED:
+			if self.workflow_state == wn.state("archived"):
 				casefile.schedule(self)  # 一案一档
 
 	def ownership_changed(self) -> bool:
@@ -216,27 +223,27 @@ class ZZCase(Document):
 		if not self.state_changed():
 			return
 		state = self.workflow_state
-		if state == "Not Accepted" and not (self.not_accepted_reason or "").strip():
+		if state == wn.state("not_accepted") and not (self.not_accepted_reason or "").strip():
 			self.throw_requirement(
 				_(
 					"Write the reason for not accepting the case, and where the applicant can go instead, then save before declining it."
 				)
 			)
-		if state == "Routed" and not (self.handling_department or self.assigned_mediator):
+		if state == wn.state("routed") and not (self.handling_department or self.assigned_mediator):
 			self.throw_requirement(
 				_("Choose the handling department or the mediator and save before routing the case.")
 			)
-		if state == "Resolved" and self.outcome not in RESOLVED_OUTCOMES:
+		if state == wn.state("resolved") and self.outcome not in RESOLVED_OUTCOMES:
 			self.throw_requirement(
 				_("Choose how the case was resolved (outcome) and save before marking it resolved.")
 			)
 
 	def set_deadlines(self, before):
 		now = now_datetime()
-		if self.workflow_state == "Accepted" and not self.accepted_at:
+		if self.workflow_state == wn.state("accepted") and not self.accepted_at:
 			self.accepted_at = now
 			self.clock_started_at = self.clock_started_at or now
-		if self.workflow_state == "Resolved" and self.state_changed():
+		if self.workflow_state == wn.state("resolved") and self.state_changed():
 			self.resolved_at = now  # 周调度 counts the cases resolved in a period by this
 		sla.track_pauses(self, before.workflow_state if before else None, now)
 		sla.refresh(self, now)

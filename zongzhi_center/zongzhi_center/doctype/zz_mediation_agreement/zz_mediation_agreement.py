@@ -12,13 +12,14 @@ from frappe.utils import add_days, flt, getdate, today
 
 from zongzhi_center.exceptions import AgreementError
 from zongzhi_center.services import performance, vault
+from zongzhi_center.services import workflow_names as wn
 
 # 人民调解法 Art. 33: the parties apply for judicial confirmation within 30 days of the agreement taking effect
 CONFIRMATION_DAYS = 30
 # how many days before an obligation's due date the mediator is reminded of it
 REMIND_DAYS = 3
 # the case states in which an agreement may be signed
-SIGNING_STATES = ("In Mediation", "In Consultation", "Awaiting Party", "Resolved", "Follow-up")
+SIGNING_STATES = ("in_mediation", "in_consultation", "awaiting_party", "resolved", "follow_up")
 
 
 class ZZMediationAgreement(Document):
@@ -29,6 +30,7 @@ class ZZMediationAgreement(Document):
 		self.total_compensation = sum(flt(row.amount) for row in self.obligations)
 		self.update_obligation_status()
 		self.validate_confirmation()
+		self.set_confirmation_window()
 
 	def before_submit(self):
 		if not self.signing_date:
@@ -45,7 +47,13 @@ class ZZMediationAgreement(Document):
 
 	def on_submit(self):
 		case = frappe.get_doc("ZZ Case", self.case)
-		case.db_set({"outcome": "Resolved by Agreement", "compensation_amount": self.total_compensation})
+		case.db_set(
+			{
+				"outcome": "Resolved by Agreement",
+				"compensation_amount": self.total_compensation,
+				"judicial_confirmation_by": self.judicial_confirmation_by,
+			}
+		)
 		case.add_comment(
 			"Info",
 			_("Mediation agreement {0} signed on {1}.").format(
@@ -56,6 +64,7 @@ class ZZMediationAgreement(Document):
 		performance.note_status(self, None)
 
 	def on_cancel(self):
+		frappe.db.set_value("ZZ Case", self.case, "judicial_confirmation_by", None, update_modified=False)
 		frappe.get_doc("ZZ Case", self.case).add_comment(
 			"Info",
 			_("Mediation agreement {0} cancelled.").format(frappe.get_desk_link(self.doctype, self.name)),
@@ -87,7 +96,7 @@ class ZZMediationAgreement(Document):
 			notify(
 				[
 					frappe.db.get_value("ZZ Stationed Staff", self.mediator, "user"),
-					*center_people(case.current_center, ("ZZ Center Director",)),
+					*center_people(case.current_center, (wn.CENTER_DIRECTOR,)),
 				],
 				case,
 				_(
@@ -98,7 +107,7 @@ class ZZMediationAgreement(Document):
 	# ------------------------------------------------------------------ steps
 	def validate_case(self):
 		state = frappe.db.get_value("ZZ Case", self.case, "workflow_state")
-		if state not in SIGNING_STATES:
+		if state not in wn.states(*SIGNING_STATES):
 			frappe.throw(
 				_("An agreement is signed while the case is being mediated; case {0} is {1}.").format(
 					self.case_number or self.case, _(state)
@@ -147,6 +156,12 @@ class ZZMediationAgreement(Document):
 		else:
 			self.fulfilment_status = "Being Performed"
 		return before != ([row.status for row in self.obligations], self.fulfilment_status)
+
+	def set_confirmation_window(self):
+		"""The last day to apply for 司法确认: the agreement takes effect when signed (Art. 29)."""
+		self.judicial_confirmation_by = (
+			add_days(self.signing_date, CONFIRMATION_DAYS) if self.signing_date else None
+		)
 
 	def validate_confirmation(self):
 		"""司法确认: applied for within 30 days of signing; a decision needs the court, ruling number and date."""

@@ -18,7 +18,8 @@ WEBHOOK_JSON = """{
   "external_system": {{ doc.external_system | tojson }},
   "external_id": {{ doc.external_id | tojson }},
   "workflow_state": {{ doc.workflow_state | tojson }},
-  "status": {{ zz_public_status(doc.workflow_state) | tojson }},
+  "status": {{ zz_public_status(doc) | tojson }},
+  "merged_into": {{ zz_merged_into(doc) | tojson }},
   "outcome": {{ (doc.outcome or none) | tojson }},
   "updated_at": {{ doc.modified | tojson }}
 }"""

@@ -15,6 +15,7 @@ from frappe.utils.nestedset import get_descendants_of
 
 from zongzhi_center.exceptions import SupervisionError
 from zongzhi_center.permissions.case import department_handlers
+from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 
 OVERDUE_CASE = "Overdue Case"
@@ -221,7 +222,7 @@ class ZZSupervisionNotice(Document):
 			return department_handlers([self.to_department])
 		from zongzhi_center.services.routing import center_people
 
-		return center_people(self.to_center, ("ZZ Center Director", "ZZ Dispatcher"))
+		return center_people(self.to_center, (wn.CENTER_DIRECTOR, wn.DISPATCHER))
 
 
 @frappe.whitelist(methods=["POST"])

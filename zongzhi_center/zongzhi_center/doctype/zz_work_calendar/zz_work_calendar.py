@@ -39,3 +39,7 @@ class ZZWorkCalendar(Document):
 
 	def on_update(self):
 		clear_cache()
+		# a holiday added or removed moves deadlines: every running case is looked at again
+		from zongzhi_center.services.sla import recheck_all
+
+		recheck_all()

@@ -51,4 +51,7 @@ def execute(filters=None):
 		},
 		"type": "pie",
 	}
-	return columns, rows, None, chart
+	message = _(
+		"Cases received in the period, with how many of those are resolved by now; share = of all cases received in the period."
+	)
+	return columns, rows, message, chart

@@ -55,4 +55,10 @@ def execute(filters=None):
 		reports.column("agreed", _("Compensation Agreed"), "Currency", 150),
 		reports.column("recovered", _("Losses Recovered"), "Currency", 150),
 	]
-	return columns, rows
+	return (
+		columns,
+		rows,
+		_(
+			"Compensation agreed: cases received in the period whose outcome carries an amount; losses recovered: obligations of submitted agreements fulfilled in the period."
+		),
+	)

@@ -54,4 +54,10 @@ def execute(filters=None):
 		reports.column("by_agreement", _("With Mediation Agreement"), width=150),
 		reports.column("success_rate", _("Success Rate %"), "Percent", 120),
 	]
-	return columns, rows
+	return (
+		columns,
+		rows,
+		_(
+			"Of the cases received in the period whose mediation was concluded (resolved, resolved by agreement, unresolved, referred to litigation), the share resolved; withdrawn, not accepted and still open cases count neither way."
+		),
+	)

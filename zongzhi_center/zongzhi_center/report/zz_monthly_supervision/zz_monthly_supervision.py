@@ -114,7 +114,13 @@ def execute(filters=None):
 		reports.column("letters_replied", _("Letters Replied")),
 		reports.column("letters_overdue", _("Letter Replies Overdue"), width=130),
 	]
-	return columns, data
+	return (
+		columns,
+		data,
+		_(
+			"Overdue now: cases open past their deadline today; overdue among cases received: cases received in the period that were ever overdue; consultations, replies and letters of the period, punctuality = on time ÷ all summoned or due."
+		),
+	)
 
 
 def add(row, metric: str, n) -> None:

@@ -51,7 +51,8 @@ def execute(filters=None):
 		"barOptions": {"stacked": 1},
 		"colors": [CHART_COLORS[c] for c in RISK_COLORS],
 	}
-	return columns, rows, None, chart
+	message = _("Cases received in each week or month, by the risk colour they have now.")
+	return columns, rows, message, chart
 
 
 def week_start(day):

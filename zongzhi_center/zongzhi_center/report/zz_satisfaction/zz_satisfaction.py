@@ -50,4 +50,10 @@ def execute(filters=None):
 		reports.column("satisfaction_rate", _("Satisfaction Rate %"), "Percent", 130),
 		reports.column("reopen_requested", _("Reopen Requested"), width=120),
 	]
-	return columns, rows
+	return (
+		columns,
+		rows,
+		_(
+			"Follow-up visits due in the period; satisfaction rate = satisfied and basically satisfied ÷ visits with an answer."
+		),
+	)

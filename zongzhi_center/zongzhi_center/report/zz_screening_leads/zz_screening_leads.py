@@ -37,4 +37,10 @@ def execute(filters=None):
 		reports.column("open", _("Leads Open")),
 		reports.column("resolution_rate", _("Resolved / Found %"), "Percent", 130),
 	]
-	return columns, rows
+	return (
+		columns,
+		rows,
+		_(
+			"Leads found in the period by their status now; resolved ÷ found counts the leads resolved on the spot, not those turned into cases."
+		),
+	)

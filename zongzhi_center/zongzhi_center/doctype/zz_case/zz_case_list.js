@@ -1,0 +1,28 @@
+// 分级超期: each overdue grade in its colour in the case list (services/overdue.py GRADE_COLOURS)
+const ZZ_GRADE_COLOURS = {
+	"Due Soon": "yellow",
+	"Overdue": "orange",
+	"Moderately Overdue": "red",
+	"Seriously Overdue": "purple",
+};
+
+frappe.listview_settings["ZZ Case"] = {
+	add_fields: ["overdue_grade", "on_director_list"],
+	// without a workflow the status column shows the grade; with one, the grade column does
+	get_indicator(doc) {
+		const colour = ZZ_GRADE_COLOURS[doc.overdue_grade];
+		if (colour) {
+			return [__(doc.overdue_grade), colour, `overdue_grade,=,${doc.overdue_grade}`];
+		}
+	},
+	formatters: {
+		overdue_grade(value) {
+			const colour = ZZ_GRADE_COLOURS[value];
+			if (!colour) {
+				return "";
+			}
+			return `<span class="indicator-pill ${colour} filterable" data-filter="overdue_grade,=,${value}">
+				<span>${__(value)}</span></span>`;
+		},
+	},
+};
