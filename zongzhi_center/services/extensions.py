@@ -10,7 +10,7 @@ routing log, a comment on its timeline and a notification.
 Which way a request was decided is its `decision`, set by the workflow state's "Update Field": the
 administrator may rename the states and actions, and the code reads the decision, not the names.
 
-The rule the case runs under bounds the extensions (信访工作条例 第三十五条: a petition's handling time may
+The rule the case runs under bounds the extensions (信访工作条例, 2022: a petition's handling time may
 be extended once, by at most 30 days, with reasons): Extensions Allowed and Longest Extension (Days) on ZZ
 Deadline Rule. A field left empty (0) sets no bound: an Int field cannot tell empty from 0, and most local
 rules set none. The days count as the rule's resolve-by does: calendar days for a rule in calendar days (the
