@@ -81,8 +81,10 @@ def validate_external(case, before) -> None:
 	system = sister_system() if INTEGRATION_ROLE in frappe.get_roles() else None
 	if system:
 		case.external_system = system.name
-		case.source = case.source or system.source
-		case.channel = case.channel or system.channel
+		# the system's own source and channel win over the form's defaults filled in before (a Select's
+		# first option, the Window channel): a 12345 case is never counted as a walk-in police case
+		case.source = system.source or case.source
+		case.channel = system.channel or case.channel
 		if not (case.external_id or "").strip():
 			frappe.throw(_("Give your system's own id of the case (external_id)."), frappe.MandatoryError)
 	elif "System Manager" not in frappe.get_roles():

@@ -109,21 +109,21 @@ def is_petition(case) -> bool:
 
 
 def apply_counters(case) -> None:
-	"""Visits, calls, repeat and over-level flags of a new case, counting the person's cases on file."""
+	"""Visits, calls, repeat and over-level flags of a new case, counting the person's cases on file.
+	The counters are the person's earlier visits and calls: a first visit is none, so the case being
+	registered is not counted in them."""
 	set_party_keys(case)
 	earlier = cases_of_same_person(case, "c.name, c.channel, c.matter_type, c.source, c.tier")
-	case.repeat_visits = sum(1 for c in earlier if c.channel in VISIT_CHANNELS) + (
-		case.channel in VISIT_CHANNELS
-	)
-	case.repeat_calls = sum(1 for c in earlier if c.channel in CALL_CHANNELS) + (
-		case.channel in CALL_CHANNELS
-	)
-	petition = is_petition(case)
-	case.is_repeat_petition = int(petition and any(is_petition(frappe._dict(c)) for c in earlier))
+	case.repeat_visits = sum(1 for c in earlier if c.channel in VISIT_CHANNELS)
+	case.repeat_calls = sum(1 for c in earlier if c.channel in CALL_CHANNELS)
+	case.is_repeat_petition = int(is_petition(case) and any(is_petition(frappe._dict(c)) for c in earlier))
+	# 越级访 is a petition (信访事项) first brought above the level it should first go to. 访源 is only the
+	# door: every walk-in comes through it, and a dispute brought to the county centre's window is not a
+	# petition skipping a level.
 	entry = frappe.db.get_single_value("ZZ Settings", "petition_entry_level") or "Township"
 	tier = case.tier or frappe.db.get_value("ZZ Center", case.receiving_center, "level")
 	case.is_over_level = int(
-		petition
+		case.matter_type == "Petition"
 		and levels.rank(tier) > levels.rank(entry)
 		and not any(levels.rank(c.tier) <= levels.rank(entry) for c in earlier)
 	)

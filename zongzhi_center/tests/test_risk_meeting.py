@@ -64,7 +64,7 @@ class TestRiskMeeting(FrappeTestCase):
 		if has_repeat_flag:
 			cls.expected[case(tree.town_a, is_repeat_petition=1)] = ["Repeat Petition"]
 		cls.not_expected = {
-			"quiet": case(tree.town_a, risk_color="Yellow", repeat_visits=1),
+			"quiet": case(tree.town_a, risk_color="Yellow", repeat_visits=0),
 			"sibling": case(tree.town_b, risk_color="Red", is_overdue=1),
 			"above": case(tree.county, risk_color="Red"),
 			"closed": case(tree.town_a, "Closed", risk_color="Red", is_overdue=1),

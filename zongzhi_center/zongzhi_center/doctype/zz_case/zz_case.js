@@ -133,12 +133,12 @@ function show_repeat_flags(frm) {
 	const flags = [];
 	if (frm.doc.is_repeat_petition) flags.push(__("Repeat Petition"));
 	if (frm.doc.is_over_level) flags.push(__("Over-level Petition"));
-	if (frm.doc.repeat_visits > 1 || frm.doc.repeat_calls > 1 || flags.length) {
+	if (frm.doc.repeat_visits > 0 || frm.doc.repeat_calls > 0 || flags.length) {
 		frm.dashboard.add_comment(
 			[
 				...flags,
-				__("Visits: {0}", [frm.doc.repeat_visits || 0]),
-				__("Calls: {0}", [frm.doc.repeat_calls || 0]),
+				__("Earlier visits: {0}", [frm.doc.repeat_visits || 0]),
+				__("Earlier calls: {0}", [frm.doc.repeat_calls || 0]),
 			].join(" · "),
 			flags.length ? "red" : "orange",
 			true

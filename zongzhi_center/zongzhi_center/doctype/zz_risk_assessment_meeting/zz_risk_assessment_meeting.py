@@ -207,7 +207,7 @@ def agenda_cases(center: str) -> list[frappe._dict]:
 	or_filters = [
 		["risk_color", "in", RISK_COLORS],
 		["is_overdue", "=", 1],
-		["repeat_visits", ">", 1],
+		["repeat_visits", ">", 0],  # the person has come before
 		["for_risk_meeting", "=", 1],
 	]
 	if has_repeat_flag:
@@ -237,7 +237,7 @@ def agenda_cases(center: str) -> list[frappe._dict]:
 		case.reasons = agenda_reasons(
 			case.risk_color,
 			case.is_overdue,
-			case.get("is_repeat_petition") or (case.repeat_visits or 0) > 1,
+			case.get("is_repeat_petition") or (case.repeat_visits or 0) > 0,
 			case.for_risk_meeting,
 			case.obligation_missed,
 		)
