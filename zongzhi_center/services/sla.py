@@ -324,15 +324,11 @@ def running_against(case):
 	return get_datetime(due) if due else None
 
 
-def breach_of(case):
-	return running_against(case)
-
-
 def needs_action(case, rule: DeadlineRule) -> bool:
 	if GRADE_RANK[case.overdue_grade or ""] > GRADE_RANK[case.overdue_grade_notified or ""]:
 		return True
 	if case.sla_status == OVERDUE and rule.auto_escalate:
-		return not (case.escalated_for and get_datetime(case.escalated_for) == breach_of(case))
+		return not (case.escalated_for and get_datetime(case.escalated_for) == running_against(case))
 	return False
 
 
@@ -346,7 +342,7 @@ def update_case(name: str, now) -> str:
 	stored = {field: case.get(field) for field in DEADLINE_FIELDS}
 	rule = refresh(case, now)
 	if rule is not None and case.sla_status == OVERDUE and rule.auto_escalate:
-		breached = breach_of(case)
+		breached = running_against(case)
 		already = case.escalated_for and get_datetime(case.escalated_for) == breached
 		if not already:
 			from zongzhi_center.services.routing import auto_escalate

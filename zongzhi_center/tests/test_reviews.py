@@ -58,25 +58,23 @@ class TestReviews(FrappeTestCase):
 		frappe.set_user("Administrator")
 
 	# ------------------------------------------------------------ helpers
-	def petition(self, person=None, mediator=0, state="Resolved"):
-		"""A petition of ``person`` answered by mediator number ``mediator``."""
-		id_number, phone = person or new_person()
-		case = make_case(
+	def register_petition(self, person, category=None, **party):
+		"""A petition of ``person`` (ID number, phone) registered by the clerk, in the test's category
+		unless another is given."""
+		id_number, phone = person
+		applicant = {"party_role": "Applicant", "party_type": "Person", "party_name": "赵复查"}
+		applicant.update(id_number=id_number, phone=phone, **party)
+		return make_case(
 			self.tree.town_a,
 			self.clerk,
 			matter_type="Petition",
-			category=self.category,
-			parties=[
-				{
-					"party_role": "Applicant",
-					"party_type": "Person",
-					"party_name": "赵复查",
-					"id_number": id_number,
-					"phone": phone,
-					"address": "湖南省南县复查路1号",
-				}
-			],
+			category=category or self.category,
+			parties=[applicant],
 		)
+
+	def petition(self, person=None, mediator=0, state="Resolved"):
+		"""A petition of ``person`` answered by mediator number ``mediator``."""
+		case = self.register_petition(person or new_person(), address="湖南省南县复查路1号")
 		return self.answer(case.name, mediator, state)
 
 	def answer(self, name, mediator, state="Resolved"):
@@ -217,21 +215,7 @@ class TestReviews(FrappeTestCase):
 		case = self.petition(person)
 		review = self.answer(self.apply(case)["name"], 1)
 		re_review = self.answer(self.apply(review)["name"], 2)
-		again = make_case(
-			self.tree.town_a,
-			self.clerk,
-			matter_type="Petition",
-			category=self.category,
-			parties=[
-				{
-					"party_role": "Applicant",
-					"party_type": "Person",
-					"party_name": "赵复查",
-					"id_number": person[0],
-					"phone": person[1],
-				}
-			],
-		)
+		again = self.register_petition(person)
 		# the citizen's case is registered, not refused: the clerk is told and decides
 		self.assertEqual(again.workflow_state, wn.state("registered"))
 		with as_user(self.clerk):
@@ -244,21 +228,7 @@ class TestReviews(FrappeTestCase):
 		other = frappe.get_all(
 			"ZZ Case Category", filters={"is_group": 0, "name": ["!=", self.category]}, pluck="name", limit=1
 		)[0]
-		elsewhere = make_case(
-			self.tree.town_a,
-			self.clerk,
-			matter_type="Petition",
-			category=other,
-			parties=[
-				{
-					"party_role": "Applicant",
-					"party_type": "Person",
-					"party_name": "赵复查",
-					"id_number": person[0],
-					"phone": person[1],
-				}
-			],
-		)
+		elsewhere = self.register_petition(person, category=other)
 		self.assertEqual(reviews.intake_notices(elsewhere), [])
 
 	def test_intake_api_answer_warns_of_the_concluded_re_review(self):

@@ -67,9 +67,6 @@ class ZZCase(Document):
 		else:
 			petitions.set_party_keys(self)
 		reviews.validate(self, before)  # 复查/复核: made from the case reviewed, which is locked meanwhile
-		if self.is_new() and not self.source and self.receiving_window:
-			# 五源: the window's own source where it has one (a petition reception window, say)
-			self.source = frappe.db.get_value("ZZ Service Window", self.receiving_window, "default_source")
 		intake.validate_external(self, before)
 		risk.apply(self, before)
 		routing.apply_moves(self, before)
