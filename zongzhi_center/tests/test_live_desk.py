@@ -1,0 +1,40 @@
+"""The desk's live updates reach the browser as the site is served (nginx in front of gunicorn, socket.io on
+the site's own port): a clerk with a case open sees a colleague's comment appear in its timeline, and a
+message the server sends to the clerk, without reloading."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from zongzhi_center.services import workflow_names as wn
+from zongzhi_center.tests import factories as f
+from zongzhi_center.tests.browser import desk_page, desk_ready
+
+
+class TestLiveDesk(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.tree = f.make_center_tree()
+		cls.clerk = f.make_user([wn.INTAKE_CLERK], cls.tree.town_a)
+		cls.colleague = f.make_user([wn.INTAKE_CLERK], cls.tree.town_a)
+		cls.case = f.make_case(cls.tree.town_a, cls.clerk).name
+		desk_ready(cls.clerk)  # commits: the browser reads through the web server's connections
+
+	@classmethod
+	def tearDownClass(cls):
+		f.delete_committed(cls.tree, [cls.clerk, cls.colleague])
+		super().tearDownClass()
+
+	def test_a_colleagues_comment_and_a_server_message_reach_the_open_form(self):
+		with desk_page(self.clerk, "live-desk-failure.png") as page:
+			page.goto(page.url.split("/app")[0] + f"/app/zz-case/{self.case}")
+			page.wait_for_selector(".timeline-items")
+			page.wait_for_function("frappe.socketio.socket && frappe.socketio.socket.connected", timeout=15000)
+
+			with f.as_user(self.colleague):
+				frappe.get_doc("ZZ Case", self.case).add_comment("Comment", "当事人来电补充了地址")
+			frappe.db.commit()
+			page.wait_for_selector("text=当事人来电补充了地址", timeout=15000)
+
+			frappe.publish_realtime("msgprint", "调度员已改派此案", user=self.clerk, after_commit=False)
+			page.wait_for_selector(".modal-body:has-text('调度员已改派此案')", timeout=15000)
