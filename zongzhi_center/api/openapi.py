@@ -193,8 +193,51 @@ SCHEMAS: dict[str, dict] = {
 			"merged_into": {"type": "string", "description": "The request a merged duplicate continues in"},
 			"service_code": {"type": "string"},
 			"service_name": {"type": "string"},
-			"requested_datetime": {"type": "string"},
-			"updated_datetime": {"type": "string"},
+			"agency_responsible": {"type": "string", "description": "The centre handling the request"},
+			"service_notice": {"type": "string"},
+			"requested_datetime": {"type": "string", "format": "date-time"},
+			"updated_datetime": {"type": "string", "format": "date-time"},
+			"expected_datetime": {**STRING_OR_NULL, "description": "The date promised, while open"},
+		},
+	},
+	"Open311ServiceDefinition": {
+		"type": "object",
+		"required": ["service_code", "attributes"],
+		"properties": {
+			"service_code": {"type": "string"},
+			"attributes": {
+				"type": "array",
+				"items": {
+					"type": "object",
+					"required": ["variable", "code", "datatype", "required", "order", "description"],
+					"properties": {
+						"variable": {"type": "boolean"},
+						"code": {"type": "string"},
+						"datatype": {
+							"enum": [
+								"string",
+								"number",
+								"datetime",
+								"text",
+								"singlevaluelist",
+								"multivaluelist",
+							]
+						},
+						"required": {"type": "boolean"},
+						"datatype_description": {"type": "string"},
+						"order": {"type": "integer"},
+						"description": {"type": "string"},
+						"values": {
+							"type": "array",
+							"items": {
+								"type": "object",
+								"required": ["key", "name"],
+								"properties": {"key": {"type": "string"}, "name": {"type": "string"}},
+							},
+						},
+					},
+				},
+			},
 		},
 	},
 	"Open311Created": {
@@ -283,8 +326,23 @@ PATHS: dict[str, dict] = {
 	f"{OPEN311}.services": {
 		"get": {
 			"operationId": "open311_services",
-			"summary": "Open311 GeoReport v2: service list (the case categories)",
+			"summary": "Open311 GeoReport v2: service list (the leaf case categories), public",
+			"security": [],
 			"responses": {"200": reply("Services", {"type": "array", "items": ref("Open311Service")})},
+		}
+	},
+	f"{OPEN311}.service_definition": {
+		"get": {
+			"operationId": "open311_service_definition",
+			"summary": "Open311 GeoReport v2: the attributes of a service, public",
+			"security": [],
+			"parameters": [
+				{"name": "service_code", "in": "query", "required": True, "schema": {"type": "string"}}
+			],
+			"responses": {
+				"200": reply("Definition", ref("Open311ServiceDefinition")),
+				"404": reply("Unknown service", OPEN311_ERRORS),
+			},
 		}
 	},
 	f"{OPEN311}.requests": {
@@ -318,6 +376,11 @@ PATHS: dict[str, dict] = {
 									"last_name",
 									"phone",
 									"email",
+									"api_key",
+									"attribute[matter_type]",
+									"attribute[incident_date]",
+									"attribute[amount_in_dispute]",
+									"attribute[receiving_center]",
 								)
 							},
 						}
@@ -328,18 +391,30 @@ PATHS: dict[str, dict] = {
 				"201": reply("Created", {"type": "array", "items": ref("Open311Created")}),
 				"200": reply("A replay", {"type": "array", "items": ref("Open311Created")}),
 				"400": reply("Bad request", OPEN311_ERRORS),
-				"403": reply("Not a sister system", OPEN311_ERRORS),
+				"401": reply("No api_key nor token", OPEN311_ERRORS),
+				"403": reply("Not a sister system's key", OPEN311_ERRORS),
 				"409": reply("Key used for a different request", OPEN311_ERRORS),
 			},
 		},
 		"get": {
 			"operationId": "open311_get_requests",
-			"summary": "Open311 GeoReport v2: the caller's service requests by id (comma-separated)",
+			"summary": "Open311 GeoReport v2: the caller's service requests, by id (comma-separated, overrides "
+			"the rest) or the most recent (default: the last 90 days, at most 1000)",
 			"parameters": [
-				{"name": "service_request_id", "in": "query", "required": True, "schema": {"type": "string"}}
+				{"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+				for name in (
+					"service_request_id",
+					"service_code",
+					"start_date",
+					"end_date",
+					"status",
+					"api_key",
+				)
 			],
 			"responses": {
 				"200": reply("Requests", {"type": "array", "items": ref("Open311ServiceRequest")}),
+				"400": reply("Bad filter", OPEN311_ERRORS),
+				"401": reply("No api_key nor token", OPEN311_ERRORS),
 				"403": reply("Not a sister system", OPEN311_ERRORS),
 			},
 		},
@@ -353,6 +428,7 @@ PATHS: dict[str, dict] = {
 			],
 			"responses": {
 				"200": reply("The request", {"type": "array", "items": ref("Open311ServiceRequest")}),
+				"401": reply("No api_key nor token", OPEN311_ERRORS),
 				"403": reply("Not a sister system", OPEN311_ERRORS),
 				"404": reply("Not found", OPEN311_ERRORS),
 			},

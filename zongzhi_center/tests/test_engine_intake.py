@@ -3,7 +3,8 @@ echoed back; the Open311 facade."""
 
 import json
 import unittest
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from zongzhi_center.engine import intake, open311
 
@@ -92,7 +93,14 @@ class TestOpen311(unittest.TestCase):
 		services = open311.services([("劳动争议", "工资、工伤", "全部类别")])
 		self.assertEqual(services[0]["service_code"], "劳动争议")
 		self.assertEqual(services[0]["group"], "全部类别")
-		self.assertFalse(services[0]["metadata"])
+		# every service has attributes (the case fields a request may add), in its definition
+		self.assertTrue(services[0]["metadata"])
+		definition = open311.service_definition("劳动争议")
+		self.assertEqual(
+			[a["code"] for a in definition["attributes"]],
+			["matter_type", "incident_date", "amount_in_dispute", "receiving_center"],
+		)
+		self.assertIn("Petition", [v["key"] for v in definition["attributes"][0]["values"]])
 
 	def test_post_request_becomes_a_valid_intake(self):
 		form = {
@@ -106,7 +114,8 @@ class TestOpen311(unittest.TestCase):
 		}
 		clean, errors = intake.validate(open311.to_intake(form, external_id="key-1"))
 		self.assertEqual(errors, [])
-		self.assertEqual(clean["parties"][0]["party_name"], "陈 红")
+		self.assertEqual(clean["parties"][0]["party_name"], "陈红")  # as given, no space inserted
+		self.assertEqual(open311.person_name("Anna", "Smith"), "Anna Smith")
 		self.assertEqual(clean["incident_location"], "29.36,112.40")
 		self.assertEqual(clean["external_system"], "open311")
 
@@ -127,9 +136,50 @@ class TestOpen311(unittest.TestCase):
 				"status_notes",
 				"service_code",
 				"service_name",
+				"agency_responsible",
+				"service_notice",
 				"requested_datetime",
 				"updated_datetime",
+				"expected_datetime",
 			},
 		)
+		# ISO 8601 with the site's offset; never updated before it was requested
+		shanghai = ZoneInfo("Asia/Shanghai")
+		early = open311.service_request(
+			"x", None, "Registered", datetime(2026, 11, 20, 9), datetime(2026, 11, 19, 8), zone=shanghai
+		)
+		self.assertEqual(early["requested_datetime"], "2026-11-20T09:00:00+08:00")
+		self.assertEqual(early["updated_datetime"], early["requested_datetime"])
 		closed = open311.service_request("x", None, "Archived", datetime(2026, 1, 1), datetime(2026, 2, 1))
 		self.assertEqual(closed["status"], "closed")
+
+	def test_attributes_and_errors_name_the_form_fields(self):
+		values, problems = open311.attributes_of(
+			{
+				"attribute[amount_in_dispute]": "1200",
+				"attribute[colour]": "red",
+				"attribute[matter_type]": "Petition",
+			}
+		)
+		self.assertEqual(values, {"amount_in_dispute": 1200, "matter_type": "Petition"})
+		self.assertEqual([field for field, _message in problems], ["attribute[colour]"])
+		form = {"address_string": "人民路"}
+		self.assertEqual(
+			[
+				open311.form_field(f, form)
+				for f in ("category", "facts", "parties[0].party_name", "incident_location")
+			],
+			["service_code", "description", "first_name/last_name", "address_string"],
+		)
+
+	def test_listing_window_and_xml(self):
+		now = datetime(2026, 11, 30, 12)
+		start, end, problem = open311.window(None, None, now)
+		self.assertEqual((end - start, problem), (timedelta(days=90), None))
+		self.assertIsNotNone(open311.window(datetime(2026, 1, 1), datetime(2026, 6, 1), now)[2])
+		self.assertEqual(
+			open311.parse_moment("2026-01-01T00:00:00Z", ZoneInfo("Asia/Shanghai")), datetime(2026, 1, 1, 8)
+		)
+		self.assertIsNone(open311.parse_moment("yesterday", ZoneInfo("Asia/Shanghai")))
+		xml = open311.to_xml("errors", "error", open311.errors(400, ["service_code: 未知"])).decode()
+		self.assertIn("<errors><error><code>400</code><description>service_code: 未知</description>", xml)
