@@ -4,9 +4,11 @@ bench --site zongzhi.localhost execute zongzhi_center.benchmarks.cleanup.remove_
 """
 
 import frappe
+from zongzhi_center.benchmarks import require_test_site
 
 
 def remove_bench_cases() -> dict:
+	require_test_site()
 	cases = frappe.get_all("ZZ Case", filters={"external_id": ["like", "bench-%"]}, pluck="name")
 	for name in cases:
 		frappe.delete_doc("ZZ Case", name, force=True, ignore_permissions=True, delete_permanently=True)

@@ -8,7 +8,7 @@ spends `--work-ms` inside its transaction (validation, child rows, version log) 
 
 Prints intakes per second for both ways, measured in the same run, and their ratio.
 
-	python benchmarks/counter_contention.py --user root --password … [--threads 50 --intakes 10 --work-ms 20]
+	python zongzhi_center/benchmarks/counter_contention.py --user root --password … [--threads 50 --intakes 10 --work-ms 20]
 """
 
 import argparse

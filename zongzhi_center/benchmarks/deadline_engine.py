@@ -6,7 +6,7 @@ time and the deadline status the scheduled job needs, and prints the time per ca
 ``start + timedelta(days=n)``, the answer a calendar that ignores weekends, holidays, 调休, working
 hours and pauses would give. The engine is plain Python, so no site is needed.
 
-	python3 benchmarks/deadline_engine.py [N]
+	python3 zongzhi_center/benchmarks/deadline_engine.py [N]
 """
 
 import os

@@ -2,7 +2,7 @@
 it, against a plain list of 20 cases in the same run; and, once, the unbounded way (every case checked
 for permission one by one, every one's facts compared) for comparison.
 
-	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/benchmarks/duplicates.py \
+	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/zongzhi_center/benchmarks/duplicates.py \
 		--site zongzhi-test.localhost [-n 1000] [--repeat 20]
 
 The earlier cases are stored by the fast path (factories.raw_insert: no controller), each with the party
@@ -14,6 +14,8 @@ import argparse
 import json
 import statistics
 import time
+
+from zongzhi_center.benchmarks import require_test_site
 
 
 def timed(call, repeat: int) -> tuple[float, float]:
@@ -38,6 +40,7 @@ def main():
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
 	frappe.connect()
+	require_test_site()
 	frappe.set_user("Administrator")
 	from zongzhi_center.api import petitions as api
 	from zongzhi_center.engine import duplicates

@@ -1,6 +1,6 @@
 """Intake throughput of the sister-system API against a bare Frappe insert on the same server, in one run.
 
-	python benchmarks/intake_api.py --base http://127.0.0.1:8000 --host zongzhi.localhost \
+	python zongzhi_center/benchmarks/intake_api.py --base http://127.0.0.1:8000 --host zongzhi.localhost \
 		--key <api_key> --secret <api_secret> [-n 300] [-c 4]
 
 Baseline: POST /api/resource/ToDo (a bare Frappe insert of a simple DocType). Measured: POST
@@ -20,6 +20,8 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+
+from zongzhi_center.benchmarks import require_test_site_config
 
 
 def post(url: str, host: str, auth: str, body: dict, headers: dict | None = None) -> tuple[int, float]:
@@ -92,7 +94,10 @@ def main():
 	parser.add_argument("--secret", required=True)
 	parser.add_argument("-n", type=int, default=300)
 	parser.add_argument("-c", type=int, default=4)
+	parser.add_argument("--sites-path", help="the bench's sites folder holding --host (default: ~frappe's bench)")
 	args = parser.parse_args()
+	# the run writes cases: only into a site made for tests
+	require_test_site_config(args.host, args.sites_path)
 	auth, run = f"{args.key}:{args.secret}", uuid.uuid4().hex[:8]
 	user = whoami(args.base, args.host, auth)
 	todo = measure(

@@ -25,6 +25,7 @@ import frappe
 from frappe.desk.query_report import run as run_report
 from frappe.utils import add_days, getdate, today
 
+from zongzhi_center.benchmarks import require_test_site
 from zongzhi_center.setup.indexes import ensure_indexes
 from zongzhi_center.tests.factories import (
 	as_user,
@@ -90,6 +91,7 @@ HISTORY_COLUMNS = [
 def run(n: int = 100_000, rounds: int = 3, keep: bool = False, reuse: bool = False):
 	"""Generate, measure, clean up. keep=True leaves the data (for EXPLAIN); reuse=True measures the data a
 	kept run left instead of generating it again; ``cleanup()`` removes it."""
+	require_test_site()
 	frappe.set_user("Administrator")
 	ensure_indexes()  # what after_migrate creates, in case this site has not been migrated since
 	world = existing_world() if reuse else None

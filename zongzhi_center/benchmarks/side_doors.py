@@ -1,7 +1,7 @@
 """The cost of the side-door guards: the case list (frappe.client.get_list) and the REST read of a case, through
 Frappe's WSGI application in this process, with the guards on and off in one run, as a township clerk.
 
-	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/benchmarks/side_doors.py --site <site> [-n 300]
+	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/zongzhi_center/benchmarks/side_doors.py --site <site> [-n 300]
 
 "Off" replaces the guards' hook functions with no-ops (hooks are looked up by dotted path on each call), so
 both modes run the same requests on the same data; rounds alternate to spread drift. It creates a small
@@ -11,6 +11,8 @@ centre tree, a clerk and 50 cases, and deletes them afterwards.
 import argparse
 import statistics
 import time
+
+from zongzhi_center.benchmarks import require_test_site
 
 
 def main():
@@ -24,6 +26,7 @@ def main():
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
 	frappe.connect()
+	require_test_site()
 	frappe.set_user("Administrator")
 	from zongzhi_center.permissions import guards
 	from zongzhi_center.tests.factories import (

@@ -27,11 +27,13 @@ from frappe.utils import getdate
 from zongzhi_center.services import rules, sla
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.tests.factories import delete_committed, make_center_tree
+from zongzhi_center.benchmarks import require_test_site
 
 PREFIX = "zzbench-grade-"
 
 
 def run(n: int = 100000, sample: int = 500, seed: int = 7, profile: bool = False):
+	require_test_site()
 	frappe.set_user("Administrator")
 	rng = random.Random(seed)
 	tree = make_center_tree()

@@ -1,7 +1,7 @@
 """The public tracking page (一案一码) against Frappe's /api/method/ping on the same server, in one run:
 requests per second and latency percentiles for each, and their ratio.
 
-	python benchmarks/tracking_page.py --base http://127.0.0.1:8000 --host zongzhi.localhost --token <token>
+	python zongzhi_center/benchmarks/tracking_page.py --base http://127.0.0.1:8000 --host zongzhi.localhost --token <token>
 
 Each request carries its own X-Forwarded-For address (a header only: all traffic goes to --base), so the
 page's per-address rate limit is exercised on every request without refusing any. Run it against the

@@ -2,7 +2,7 @@
 a case read, a case save and the receipt print, through Frappe's WSGI application in this process, with the
 vault and the guards on and off alternating in one run (same requests, same data).
 
-	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/benchmarks/vault.py --site <site> [-n 200]
+	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/zongzhi_center/benchmarks/vault.py --site <site> [-n 200]
 
 "Off" replaces the hook functions with no-ops (hooks are looked up by dotted path on each call): no encryption
 or masking on save, the print helper gives the stored column, no query whitelist or stored-record checks. It
@@ -13,6 +13,8 @@ import argparse
 import json
 import statistics
 import time
+
+from zongzhi_center.benchmarks import require_test_site
 
 
 def main():
@@ -26,6 +28,7 @@ def main():
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
 	frappe.connect()
+	require_test_site()
 	frappe.set_user("Administrator")
 	from zongzhi_center.permissions import guards, query, titles
 	from zongzhi_center.services import bad_input, vault
