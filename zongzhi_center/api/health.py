@@ -24,7 +24,11 @@ from werkzeug.wrappers import Response
 
 from zongzhi_center.api.v1 import json_response
 
-DEFAULTS = {"zz_health_max_queue_lag": 300, "zz_health_max_scheduler_idle": 20, "zz_health_max_backup_age": 26}
+DEFAULTS = {
+	"zz_health_max_queue_lag": 300,
+	"zz_health_max_scheduler_idle": 20,
+	"zz_health_max_backup_age": 26,
+}
 
 
 def limit(key: str) -> int:
@@ -79,7 +83,7 @@ def check_queue() -> None:
 
 def queue_checks() -> dict:
 	"""Workers alive, and how long the oldest waiting job of each queue has waited."""
-	from frappe.utils.background_jobs import get_queue_list, generate_qname
+	from frappe.utils.background_jobs import generate_qname, get_queue_list
 	from rq import Queue, Worker
 
 	connection = queue_connection()

@@ -35,4 +35,6 @@ def require_test_site_config(site: str, sites_path: str | None = None) -> None:
 	except OSError:
 		raise NotATestSite(f"cannot read {path}: give --sites-path of the site's bench") from None
 	if not allowed:
-		raise NotATestSite(f"{site} is not a test site (no allow_tests in {path}): this benchmark writes cases")
+		raise NotATestSite(
+			f"{site} is not a test site (no allow_tests in {path}): this benchmark writes cases"
+		)

@@ -4,6 +4,7 @@ bench --site zongzhi.localhost execute zongzhi_center.benchmarks.cleanup.remove_
 """
 
 import frappe
+
 from zongzhi_center.benchmarks import require_test_site
 
 

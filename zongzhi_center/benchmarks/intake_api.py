@@ -94,7 +94,9 @@ def main():
 	parser.add_argument("--secret", required=True)
 	parser.add_argument("-n", type=int, default=300)
 	parser.add_argument("-c", type=int, default=4)
-	parser.add_argument("--sites-path", help="the bench's sites folder holding --host (default: ~frappe's bench)")
+	parser.add_argument(
+		"--sites-path", help="the bench's sites folder holding --host (default: ~frappe's bench)"
+	)
 	args = parser.parse_args()
 	# the run writes cases: only into a site made for tests
 	require_test_site_config(args.host, args.sites_path)

@@ -24,10 +24,10 @@ from datetime import time as dtime
 import frappe
 from frappe.utils import getdate
 
+from zongzhi_center.benchmarks import require_test_site
 from zongzhi_center.services import rules, sla
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.tests.factories import delete_committed, make_center_tree
-from zongzhi_center.benchmarks import require_test_site
 
 PREFIX = "zzbench-grade-"
 

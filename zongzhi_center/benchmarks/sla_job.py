@@ -12,9 +12,9 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from zongzhi_center.benchmarks import require_test_site
 from zongzhi_center.services import sla
 from zongzhi_center.tests.factories import case_dict, delete_committed, make_center_tree
-from zongzhi_center.benchmarks import require_test_site
 
 
 def run(n: int = 10000):

@@ -40,13 +40,17 @@ def fingerprint() -> dict:
 	missing = []
 	for file in frappe.get_all("File", filters={"is_folder": 0}, fields=["name", "file_url", "is_private"]):
 		if file.file_url and file.file_url.startswith(("/files/", "/private/files/")):
-			path = frappe.get_site_path(("private" if file.is_private else "public"), "files", file.file_url.split("/")[-1])
+			path = frappe.get_site_path(
+				("private" if file.is_private else "public"), "files", file.file_url.split("/")[-1]
+			)
 			if not os.path.exists(path):
 				missing.append(file.file_url)
 	result["files"] = {"count": frappe.db.count("File", {"is_folder": 0}), "missing": missing}
 
 	values, unreadable, clear = 0, 0, hashlib.sha256()
-	app_doctypes = frappe.get_all("DocType", filters={"module": ["in", frappe.get_module_list("zongzhi_center")]}, pluck="name")
+	app_doctypes = frappe.get_all(
+		"DocType", filters={"module": ["in", frappe.get_module_list("zongzhi_center")]}, pluck="name"
+	)
 	for doctype in sorted(app_doctypes):
 		fields = vault_fields(doctype)
 		if not fields or frappe.get_meta(doctype).issingle:
@@ -86,7 +90,9 @@ def add_drill_case() -> None:
 
 	from zongzhi_center.services import casefile
 
-	if frappe.db.exists("ZZ Case", {"case_file": ["is", "set"]}) or frappe.db.exists("ZZ Center", DRILL_CENTER):
+	if frappe.db.exists("ZZ Case", {"case_file": ["is", "set"]}) or frappe.db.exists(
+		"ZZ Center", DRILL_CENTER
+	):
 		return
 	frappe.set_user("Administrator")
 	frappe.get_doc(
@@ -124,7 +130,9 @@ def remove_drill_case() -> None:
 		return
 	frappe.set_user("Administrator")
 	for name in frappe.get_all("ZZ Case", filters={"receiving_center": DRILL_CENTER}, pluck="name"):
-		for file in frappe.get_all("File", filters={"attached_to_doctype": "ZZ Case", "attached_to_name": name}, pluck="name"):
+		for file in frappe.get_all(
+			"File", filters={"attached_to_doctype": "ZZ Case", "attached_to_name": name}, pluck="name"
+		):
 			frappe.delete_doc("File", file, force=True, ignore_permissions=True)
 		frappe.delete_doc("ZZ Case", name, force=True, ignore_permissions=True)
 	frappe.delete_doc("ZZ Center", DRILL_CENTER, force=True, ignore_permissions=True)
@@ -144,10 +152,14 @@ def compare(before: dict, after: dict) -> list[str]:
 	if after["case_files"]["archived"] != before["case_files"]["archived"]:
 		problems.append("archived case files: the number differs")
 	if after["case_files"]["not_matching_manifest"]:
-		problems.append(f"case files not matching their manifest: {after['case_files']['not_matching_manifest']}")
+		problems.append(
+			f"case files not matching their manifest: {after['case_files']['not_matching_manifest']}"
+		)
 	lost = sorted(set(after["files"]["missing"]) - set(before["files"]["missing"]))
 	if after["files"]["count"] != before["files"]["count"] or lost:
-		problems.append(f"files: {before['files']['count']} backed up, {after['files']['count']} restored, lost {lost[:10]}")
+		problems.append(
+			f"files: {before['files']['count']} backed up, {after['files']['count']} restored, lost {lost[:10]}"
+		)
 	if after["personal_data"]["unreadable"]:
 		problems.append(
 			f"personal data: {after['personal_data']['unreadable']} of {after['personal_data']['values']} values "

@@ -8,8 +8,13 @@ from unittest.mock import patch
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from zongzhi_center.benchmarks import NotATestSite, require_test_site, require_test_site_config
-from zongzhi_center.benchmarks import reports, sla_grades
+from zongzhi_center.benchmarks import (
+	NotATestSite,
+	reports,
+	require_test_site,
+	require_test_site_config,
+	sla_grades,
+)
 
 
 class TestBenchmarkGuard(FrappeTestCase):

@@ -46,8 +46,9 @@ class TestHealth(FrappeTestCase):
 	def test_an_old_backup_fails_the_probe(self):
 		old = self.backup_file(5)
 		# the folder may hold newer backups of the site: the probe sees only this one
-		with patch.dict(frappe.local.conf, {"zz_health_max_backup_age": 2}), patch.object(
-			health.glob, "glob", return_value=[old]
+		with (
+			patch.dict(frappe.local.conf, {"zz_health_max_backup_age": 2}),
+			patch.object(health.glob, "glob", return_value=[old]),
 		):
 			self.assertEqual(health.check_backup(), {"ok": False, "hours_since_last": 5.0})
 			response = health.status()

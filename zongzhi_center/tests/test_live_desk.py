@@ -29,7 +29,9 @@ class TestLiveDesk(FrappeTestCase):
 		with desk_page(self.clerk, "live-desk-failure.png") as page:
 			page.goto(page.url.split("/app")[0] + f"/app/zz-case/{self.case}")
 			page.wait_for_selector(".timeline-items")
-			page.wait_for_function("frappe.socketio.socket && frappe.socketio.socket.connected", timeout=15000)
+			page.wait_for_function(
+				"frappe.socketio.socket && frappe.socketio.socket.connected", timeout=15000
+			)
 
 			with f.as_user(self.colleague):
 				frappe.get_doc("ZZ Case", self.case).add_comment("Comment", "当事人来电补充了地址")

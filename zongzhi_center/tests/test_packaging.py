@@ -16,16 +16,31 @@ SKIP_PARTS = {"__pycache__", "node_modules"}
 
 class TestPackaging(FrappeTestCase):
 	def test_the_wheel_holds_every_file_of_the_app(self):
-		root = os.path.dirname(frappe.get_app_path("zongzhi_center"))  # the checkout: setup.py, pyproject.toml
+		root = os.path.dirname(
+			frappe.get_app_path("zongzhi_center")
+		)  # the checkout: setup.py, pyproject.toml
 		with tempfile.TemporaryDirectory() as work:
 			source = os.path.join(work, "src")
 			shutil.copytree(
 				root,
 				source,
-				ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".git", "node_modules"),
+				ignore=shutil.ignore_patterns(
+					"__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".git", "node_modules"
+				),
 			)
 			subprocess.run(
-				[sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", work, source],
+				[
+					sys.executable,
+					"-m",
+					"pip",
+					"wheel",
+					"--no-deps",
+					"--no-build-isolation",
+					"-q",
+					"-w",
+					work,
+					source,
+				],
 				check=True,
 				capture_output=True,
 			)
