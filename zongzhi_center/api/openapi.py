@@ -167,7 +167,11 @@ SCHEMAS: dict[str, dict] = {
 						"message": {"type": "string"},
 					},
 				},
-			}
+			},
+			"message": {
+				"type": "string",
+				"description": "The errors in one line, in the caller's language (what client libraries show)",
+			},
 		},
 	},
 	"Open311Service": {
@@ -303,15 +307,16 @@ PATHS: dict[str, dict] = {
 	f"{V1}.case_status": {
 		"get": {
 			"operationId": "case_status",
-			"summary": "Status and public milestones of one of the caller's cases",
+			"summary": "Status and public milestones of one of the caller's cases, by its id or case number",
 			"parameters": [
-				{"name": "external_id", "in": "query", "required": True, "schema": {"type": "string"}}
+				{"name": "external_id", "in": "query", "required": False, "schema": {"type": "string"}},
+				{"name": "case_number", "in": "query", "required": False, "schema": {"type": "string"}},
 			],
 			"responses": {
 				"200": reply("The case", ref("CaseStatus")),
-				"400": reply("A malformed id", ERRORS),
+				"400": reply("Neither given, or a malformed id or number", ERRORS),
 				"403": reply("Not a sister system", ERRORS),
-				"404": reply("No case of the caller has this id", ERRORS),
+				"404": reply("No case of the caller has this id or number", ERRORS),
 			},
 		}
 	},

@@ -2,13 +2,15 @@
 
 Answers are plain JSON (no Frappe "message" envelope) with HTTP status codes, described by the OpenAPI
 document at /api/method/zongzhi_center.api.v1.openapi. Errors always have the same shape:
-``{"errors": [{"field": "parties[0].id_number", "code": "invalid", "message": "…"}]}`` — field paths and
-codes are stable, messages are in the caller's language and never repeat a rejected ID number or phone.
+``{"errors": [{"field": "parties[0].id_number", "code": "invalid", "message": "…"}], "message": "…"}`` — field
+paths and codes are stable, messages are in the caller's language and never repeat a rejected ID number or
+phone; `message` is all of them in one line, for client libraries that show a refusal's `message`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import frappe
@@ -18,6 +20,8 @@ from werkzeug.wrappers import Response
 from zongzhi_center.api import openapi as spec
 from zongzhi_center.services import intake
 from zongzhi_center.services.intake import IntakeRefused, field_error
+
+CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def json_response(status: int, body: dict | list) -> Response:
@@ -31,7 +35,13 @@ def json_response(status: int, body: dict | list) -> Response:
 def refused(status: int, errors: list[dict]) -> Response:
 	frappe.db.rollback()  # nothing of a refused request stays
 	frappe.local.message_log = []
-	return json_response(status, {"errors": errors})
+	return json_response(status, {"errors": errors, "message": summary(errors)})
+
+
+def summary(errors: list[dict]) -> str:
+	"""The field errors as one line: what a client library shows of a refusal (frappe-js-sdk rejects with
+	the body's `message`, else with an English text of its own)."""
+	return "; ".join(f"{e['field']}: {e['message']}" if e.get("field") else e["message"] for e in errors)
 
 
 def guarded(call) -> Response:
@@ -61,9 +71,50 @@ def submit_case(**payload: Any) -> Response:
 
 
 @frappe.whitelist(methods=["GET"])
-def case_status(external_id: str) -> Response:
-	"""The status and public milestones of one of the caller's cases, by the caller's own id."""
-	return guarded(lambda: (200, intake.status(external_id)))
+def case_status(external_id: str | None = None, case_number: str | None = None) -> Response:
+	"""The status and public milestones of one of the caller's cases, by the caller's own id or by the case
+	number the intake answered with (the number a hotline operator reads out to the caller)."""
+
+	def call():
+		intake.require_sister_system()
+		if external_id is None and case_number is None:
+			raise IntakeRefused(
+				[
+					field_error(
+						"external_id",
+						"required",
+						_(
+							"Give your system's id of the case (external_id) or its case number (case_number)."
+						),
+					)
+				],
+				400,
+			)
+		return 200, intake.status(external_id if external_id is not None else own_external_id(case_number))
+
+	return guarded(call)
+
+
+def own_external_id(case_number) -> str:
+	"""The calling system's own id of its case with this number; another system's case, like a number nobody
+	has, is not found."""
+	system = intake.require_sister_system()
+	if not isinstance(case_number, str) or not CASE_NUMBER.match(case_number):
+		raise IntakeRefused(
+			[field_error("case_number", "invalid", _("Letters, digits and - only, at most 64."))], 400
+		)
+	# get_all: only the caller's own cases are looked at; intake.status checks the permission on the case
+	ids = frappe.get_all(
+		"ZZ Case",
+		filters={"case_number": case_number, "external_system": system.name},
+		pluck="external_id",
+		limit=1,
+	)
+	if not ids or not ids[0]:
+		raise IntakeRefused(
+			[field_error("case_number", "not_found", _("No case of yours has this number."))], 404
+		)
+	return ids[0]
 
 
 @frappe.whitelist(methods=["GET"], allow_guest=True)
