@@ -193,3 +193,11 @@ class ReviewHandlerError(frappe.PermissionError):
 
 class ReopenError(frappe.ValidationError):
 	"""重新办理 asked of a case that is not closed, or without a reason."""
+
+
+class CorrectionFieldError(frappe.ValidationError):
+	"""更正 of a field that changes the case's course (not in ZZ Settings' correctable fields), or of nothing."""
+
+
+class CorrectionNotAllowedError(frappe.PermissionError):
+	"""更正 by a user who may not edit the case, or of a case that is closed."""

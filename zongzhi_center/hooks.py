@@ -69,10 +69,45 @@ doctype_js = {
 		"public/js/zz_personal_data.js",
 		# 延期: the handler asks for more days from the case form (services/extensions.py)
 		"public/js/zz_case_extension.js",
+		# 更正: a clerk corrects typing mistakes of an accepted case (services/corrections.py)
+		"public/js/zz_case_correction.js",
 	],
 	"ZZ Mediation Agreement": "public/js/zz_personal_data.js",
 	"ZZ Stationed Staff": "public/js/zz_personal_data.js",
 }
+# the desk names the app's records by their titles, not by their random names: no ID column in their lists,
+# titles of linked records in their form timelines (public/js/zz_desk_titles.js). tests/test_no_hash_ids.py
+# checks every DocType of the app named by a hash is listed here.
+_HASH_NAMED_DOCTYPES = (
+	"ZZ Case",
+	"ZZ Consultation",
+	"ZZ Deadline Extension",
+	"ZZ Follow-up Visit",
+	"ZZ Library Item",
+	"ZZ Mediation Agreement",
+	"ZZ Mediation Session",
+	"ZZ Personal Data Access",
+	"ZZ Screening Lead",
+	"ZZ Staff Attendance",
+	"ZZ Stationed Staff",
+	"ZZ Summons",
+	"ZZ Supervision Notice",
+)
+doctype_list_js = {}
+for _doctype in _HASH_NAMED_DOCTYPES:
+	_scripts = doctype_js.get(_doctype) or []
+	doctype_js[_doctype] = [
+		*([_scripts] if isinstance(_scripts, str) else _scripts),
+		"public/js/zz_desk_titles.js",
+	]
+	# and a refused record is a page that says so (public/js/zz_desk_refusal.js)
+	doctype_list_js[_doctype] = ["public/js/zz_desk_titles.js", "public/js/zz_desk_refusal.js"]
+# 窗口快速登记: the case list's 登记 button and frappe.new_doc("ZZ Case") open one dialog (services/registration.py)
+_scripts = doctype_list_js.get("ZZ Case") or []
+doctype_list_js["ZZ Case"] = [
+	*([_scripts] if isinstance(_scripts, str) else _scripts),
+	"public/js/zz_quick_registration.js",
+]
 
 # Frappe's whitelisted methods that skip the permission of the record they read or write, or trust a flag
 # from the client: each wrapper (zongzhi_center/overrides/) checks it, then calls Frappe's own method
@@ -117,11 +152,15 @@ before_request = [
 	"zongzhi_center.overrides.printing.check_print_page",
 	# raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
 	"zongzhi_center.permissions.guards.check_request",
+	# Open311 has GET and POST: another method is refused in the spec's shape (api/open311.py)
+	"zongzhi_center.api.open311.refuse_other_methods",
 ]
 before_job = ["zongzhi_center.overrides.permissions.install"]
 # a list's fields, order, grouping and filters: plain fields the caller may read (permissions/query.py); an auth
 # hook, since Frappe reads API keys and OAuth tokens after before_request and the check depends on the user
 auth_hooks = [
+	# a user signed in with an API key is answered in the user's language, refusals of the checks below too
+	"zongzhi_center.api.language.use_the_users_language",
 	"zongzhi_center.permissions.query.check_query_params",
 	# a full ID number in a list filter is looked up by its keyed hash: the column holds masks (services/vault.py)
 	"zongzhi_center.services.vault.search_by_identity",
@@ -135,6 +174,8 @@ doc_events = {
 			# impossible dates, NaN and numbers beyond their column answer 422, not 500 (services/bad_input.py)
 			"zongzhi_center.services.bad_input.check_values",
 		],
+		# the Standard print layout headed by the record's number and title, not its random name
+		"before_print": "zongzhi_center.services.record_titles.set_print_heading",
 		# personal data leaves the request encrypted, with only its mask in the column (services/vault.py)
 		"validate": "zongzhi_center.services.vault.protect",
 	},
@@ -194,6 +235,8 @@ page_renderer = ["zongzhi_center.api.open311.Open311Page"]
 after_request = [
 	# first: a request whose JSON body does not parse failed before Frappe knew the user
 	"zongzhi_center.services.bad_input.answer_unreadable_body",
+	# an Open311 client is refused in the spec's shape also where Frappe refuses first (a wrong token)
+	"zongzhi_center.api.open311.answer_in_spec_shape",
 	"zongzhi_center.services.tracking.after_request",
 	"zongzhi_center.services.uploads.serve_as_download",
 	"zongzhi_center.permissions.titles.drop_unreadable_link_titles",

@@ -37,3 +37,22 @@ def day_roster(center: str | None = None, day: str | None = None) -> list[dict]:
 def check_in_out() -> dict:
 	"""考勤 for the session user's own stationed-staff record: check in, or check out if checked in."""
 	return rota.check_in_out(frappe.session.user, now_datetime())
+
+
+@frappe.whitelist()
+def for_case(case: str) -> dict:
+	"""在岗人员 for a case: who can take it now, those who bring what its category needs first, each with
+	the reason; and whether the session user may give it to one of them."""
+	_require_staff_read()
+	from zongzhi_center.services import dispatch
+
+	return dispatch.for_case(case)
+
+
+@frappe.whitelist(methods=["POST"])
+def assign(case: str, staff: str, reason: str | None = None) -> dict:
+	"""Give the case to a stationed staff member and their department in one step (and route it when it
+	waits for routing). A transfer from someone else needs ``reason``."""
+	from zongzhi_center.services import dispatch
+
+	return dispatch.assign(case, staff, reason)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from zongzhi_center.utils import identity
@@ -77,12 +77,19 @@ PARTY_FIELDS = {"party_role", "party_type", "party_name", "id_number", "phone", 
 
 @dataclass(frozen=True)
 class FieldError:
+	"""`message` is the sentence to translate, with {0}… standing for `params`: the caller answers in its
+	reader's language (services/intake.py translates it)."""
+
 	field: str
 	code: str
 	message: str
+	params: tuple = ()
+
+	def text(self, translate=lambda s: s) -> str:
+		return translate(self.message).format(*self.params)
 
 	def as_dict(self) -> dict:
-		return asdict(self)
+		return {"field": self.field, "code": self.code, "message": self.text()}
 
 
 def validate(payload: Any) -> tuple[dict | None, list[FieldError]]:
@@ -158,7 +165,7 @@ def text(payload: dict, name: str, clean: dict, errors: list, required: bool = F
 	if not isinstance(value, str) or not value.strip():
 		errors.append(FieldError(name, INVALID, "Give text."))
 	elif len(value) > LIMITS[name]:
-		errors.append(FieldError(name, TOO_LONG, f"At most {LIMITS[name]} characters."))
+		errors.append(FieldError(name, TOO_LONG, "At most {0} characters.", (LIMITS[name],)))
 	else:
 		clean[name] = value.strip()
 
@@ -172,7 +179,7 @@ def choice(payload: dict, name: str, allowed, clean: dict, errors: list, require
 			clean[name] = default
 		return
 	if value not in allowed:
-		errors.append(FieldError(name, NOT_ALLOWED, "One of: " + ", ".join(allowed) + "."))
+		errors.append(FieldError(name, NOT_ALLOWED, "One of: {0}.", (", ".join(allowed),)))
 	else:
 		clean[name] = value
 
@@ -182,7 +189,7 @@ def parties(rows: Any, errors: list) -> list[dict]:
 		errors.append(FieldError("parties", REQUIRED, "A case needs its parties, at least one applicant."))
 		return []
 	if len(rows) > MAX_PARTIES:
-		errors.append(FieldError("parties", TOO_LONG, f"At most {MAX_PARTIES} parties."))
+		errors.append(FieldError("parties", TOO_LONG, "At most {0} parties.", (MAX_PARTIES,)))
 		return []
 	clean_rows = []
 	for i, row in enumerate(rows):
@@ -201,7 +208,7 @@ def parties(rows: Any, errors: list) -> list[dict]:
 		text(row, "party_name", clean, local, required=True)
 		text(row, "address", clean, local)
 		identifier(row, clean, local)
-		errors += [FieldError(f"{path}.{e.field}", e.code, e.message) for e in local]
+		errors += [FieldError(f"{path}.{e.field}", e.code, e.message, e.params) for e in local]
 		clean_rows.append(clean)
 	if clean_rows and not any(r.get("party_role") == "Applicant" for r in clean_rows):
 		errors.append(FieldError("parties", REQUIRED, "At least one party must be an applicant."))

@@ -1,6 +1,8 @@
 """Overrides of the desk's reads: form navigation, link search, linked records, workflow and sidebar counts,
 charts."""
 
+import re
+
 import frappe
 import frappe.desk.form.linked_with
 import frappe.desk.form.utils
@@ -92,8 +94,9 @@ def search_link(
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
 ):
-	"""Link search: `ignore_user_permissions` is the field's setting, not the caller's to send."""
-	return frappe.desk.search.search_link(
+	"""Link search: `ignore_user_permissions` is the field's setting, not the caller's to send; a record of the
+	app named by a hash is offered by its title, without the hash under it."""
+	results = frappe.desk.search.search_link(
 		doctype,
 		txt,
 		query,
@@ -103,6 +106,22 @@ def search_link(
 		reference_doctype=reference_doctype,
 		ignore_user_permissions=bool(ignore_user_permissions) and privileged(),
 	)
+	return without_made_up_names(doctype, results)
+
+
+def without_made_up_names(doctype: str, results: list) -> list:
+	"""Frappe puts the stored name first in each result's description, under the title it shows."""
+	from zongzhi_center.services.record_titles import APP_MODULE, has_human_name
+
+	meta = frappe.get_meta(doctype)
+	if meta.module != APP_MODULE or has_human_name(meta) or not meta.show_title_field_in_link:
+		return results
+	for row in results:
+		if isinstance(row, dict) and isinstance(row.get("description"), str) and row.get("value"):
+			# the other search fields' values stay, options (a staff member's mode, say) in the user's language
+			parts = [_(p) for p in row["description"].split(", ") if p != row["value"]]
+			row["description"] = ", ".join(parts)
+	return results
 
 
 @frappe.whitelist()
@@ -139,18 +158,51 @@ def dashboard_chart(
 		if no_cache:  # Frappe draws such a chart from its own settings alone (utils.dashboard.cache_source)
 			filters = heatmap_year = None
 		return readable_heatmap(spec, filters, heatmap_year)
-	return charts.get(
-		chart_name=chart_name,
-		chart=chart,
-		no_cache=no_cache,
-		filters=filters,
-		from_date=from_date,
-		to_date=to_date,
-		timespan=timespan,
-		time_interval=time_interval,
-		heatmap_year=heatmap_year,
-		refresh=1,
+	return in_user_language(
+		charts.get(
+			chart_name=chart_name,
+			chart=chart,
+			no_cache=no_cache,
+			filters=filters,
+			from_date=from_date,
+			to_date=to_date,
+			timespan=timespan,
+			time_interval=time_interval,
+			heatmap_year=heatmap_year,
+			refresh=1,
+		)
 	)
+
+
+def in_user_language(data):
+	"""Frappe labels a chart's slices with the stored values ("Police Source") and its series with the chart's
+	record name: the legend a clerk reads is translated like the fields themselves."""
+	if isinstance(data, dict):
+		data["labels"] = [period_label(x) if isinstance(x, str) else x for x in data.get("labels") or []]
+		for dataset in data.get("datasets") or []:
+			if isinstance(dataset.get("name"), str):
+				dataset["name"] = _(dataset["name"])
+	return data
+
+
+# Frappe writes a time series' periods in English whatever the language (frappe.utils.dateutils.get_period)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_PERIOD = re.compile(r"^(" + "|".join(MONTHS) + r") (\d{4})$")
+QUARTER_PERIOD = re.compile(r"^Quarter ([1-4]) (\d{4})$")
+
+
+def period_label(label: str) -> str:
+	"""A chart's label in the user's language: a stored value translated, a period ("May 2026",
+	"Quarter 2 2026") as the language writes dates ("2026年5月", "2026年第2季度")."""
+	if month := MONTH_PERIOD.match(label):
+		return _("{0}-{1:02d}", context="Year and month of a chart's period").format(
+			month.group(2), MONTHS.index(month.group(1)) + 1
+		)
+	if quarter := QUARTER_PERIOD.match(label):
+		return _("Q{1} {0}", context="Year and quarter of a chart's period").format(
+			quarter.group(2), quarter.group(1)
+		)
+	return _(label)
 
 
 def is_heatmap(chart) -> bool:

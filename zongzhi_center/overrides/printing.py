@@ -129,6 +129,24 @@ def check_print_page():
 	form.pop("doc", None)
 	if isinstance(form.get("doctype"), str) and isinstance(form.get("format"), str):
 		check_print_format(form.format, form.doctype)
+	check_print_page_permission(form)
+
+
+def check_print_page_permission(form) -> None:
+	"""A signed-in user refused a record of this app gets the site's plain refusal page, which names nothing
+	of the record: Frappe's own print page answers with a Login button and, in English, what it refused."""
+	doctype, name = form.get("doctype"), form.get("name")
+	if (
+		not (isinstance(doctype, str) and isinstance(name, str))
+		or form.get("key")
+		or frappe.session.user == "Guest"
+	):
+		return
+	if frappe.db.get_value("DocType", doctype, "module") != MODULE or not frappe.db.exists(doctype, name):
+		return
+	doc = frappe.get_doc(doctype, name)
+	if not any(frappe.has_permission(doctype, ptype, doc) for ptype in ("read", "print")):
+		raise frappe.PermissionError
 
 
 def stored_print_target(doc: str | dict, name: str | None) -> tuple[str, str | None]:

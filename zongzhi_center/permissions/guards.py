@@ -390,6 +390,10 @@ def scrub_error_response(response=None, request=None):
 	if not isinstance(body, dict):
 		return
 	changed = bool(body.pop("exc", None)) | bool(body.pop("exception", None))
+	if response.status_code == 403 and names_refused_record(body.get("_error_message")):
+		# "No permission for ZZ Case 07amus95u8": the refused record's name stays out of the desk's dialog
+		body["_error_message"] = _("You may not see or act on this record.")
+		changed = True
 	for error in body.get("errors") if isinstance(body.get("errors"), list) else []:
 		if isinstance(error, dict):
 			changed |= bool(error.pop("exception", None))
@@ -413,6 +417,21 @@ REFUSAL_TEMPLATES = (
 	"You are not allowed to access this {0} record because it is linked to {1} '{2}' in row {3}, field {4}",
 	"User {0} does not have access to this document",
 )
+
+
+# Frappe's refusals that name the record refused ({0}: its DocType and name)
+RECORD_REFUSAL_TEMPLATES = ("No permission for {0}", "Insufficient Permission for {0}")
+
+
+def names_refused_record(message) -> bool:
+	if not isinstance(message, str) or not message:
+		return False
+	for template in RECORD_REFUSAL_TEMPLATES:
+		for wording in {template, _(template)}:
+			pattern = ".+?".join(re.escape(part) for part in wording.split("{0}"))
+			if re.search(pattern, message, re.S):
+				return True
+	return False
 
 
 def explains_refusal(message: str) -> bool:

@@ -42,6 +42,7 @@ OPEN311_PATHS = ("/api/method/zongzhi_center.api.open311.", "/open311/")
 def check_values(doc, method=None):
 	if frappe.flags.in_install or frappe.flags.in_migrate or doc.meta.module != MODULE:
 		return
+	problems = []  # every bad value of the save at once, not one per refused save
 	for row in (doc, *doc.get_all_children()):
 		for df in row.meta.fields:
 			value = row.get(df.fieldname)
@@ -52,7 +53,14 @@ def check_values(doc, method=None):
 				label = (
 					_("Row {0} of {1}").format(row.idx, _(doc.meta.get_label(row.parentfield))) + ": " + label
 				)
-			frappe.throw(message(df.fieldtype, label), exc=InvalidValueError, title=_("Invalid Value"))
+			problems.append(message(df.fieldtype, label))
+	if problems:
+		frappe.throw(
+			problems[0] if len(problems) == 1 else problems,
+			exc=InvalidValueError,
+			title=_("Invalid Value"),
+			as_list=len(problems) > 1,
+		)
 
 
 def valid(fieldtype: str, value) -> bool:

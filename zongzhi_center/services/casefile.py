@@ -13,6 +13,7 @@ import json
 import zipfile
 
 import frappe
+import frappe.translate
 from frappe import _
 from frappe.utils import now_datetime
 
@@ -34,6 +35,13 @@ def schedule(case):
 
 def build(case_name: str) -> str:
 	"""Build the case file and attach it to the case. Returns the File's name."""
+	# built by a background job, which speaks English: the dossier and the timeline note are in the site's
+	# language, as on the desk
+	with frappe.translate.print_language(frappe.get_system_settings("language") or "zh"):
+		return build_in_site_language(case_name)
+
+
+def build_in_site_language(case_name: str) -> str:
 	case = frappe.get_doc("ZZ Case", case_name)
 	# the file is read by every reader of the case: the dossier shows people's data masked (the vault keeps it)
 	frappe.flags.zz_print_masked = True
@@ -113,7 +121,7 @@ def zz_case_notes(case_name: str) -> list[dict]:
 	if not frappe.has_permission("ZZ Case", "read", doc=case_name):
 		return []
 	# get_all: the case was checked above; its timeline belongs to its readers
-	return frappe.get_all(
+	notes = frappe.get_all(
 		"Comment",
 		filters={
 			"reference_doctype": "ZZ Case",
@@ -123,3 +131,7 @@ def zz_case_notes(case_name: str) -> list[dict]:
 		fields=["creation", "comment_type", "content"],
 		order_by="creation asc",
 	)
+	for note in notes:
+		if note.comment_type == "Workflow":  # Frappe keeps the state's name; printed as the desk shows it
+			note.content = _(note.content)
+	return notes

@@ -140,7 +140,7 @@ def submit(payload, idempotency_key: str | None = None) -> tuple[int, dict]:
 		payload["external_id"] = idempotency_key
 	clean, errors = engine.validate(payload)
 	files, file_errors = decode_attachments(attachments, flt(system.max_attachment_mb) or 10)
-	errors = [field_error(e.field, e.code, _(e.message)) for e in errors] + file_errors
+	errors = [field_error(e.field, e.code, e.text(_)) for e in errors] + file_errors
 	if clean:
 		clean["receiving_center"] = clean.get("receiving_center") or system.default_center
 		errors += check_links(clean)

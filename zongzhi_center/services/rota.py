@@ -100,6 +100,9 @@ def suggestions(center: str | None, at: datetime, expertise: list[str]) -> list[
 			"full_name": names.get(s.staff.name),
 			"mode": s.staff.mode,
 			"availability": s.availability,
+			# for people: the stored values are the rota's keys, shown in the user's language
+			"mode_label": _(s.staff.mode),
+			"availability_label": _(s.availability),
 			"matched_expertise": sorted(s.matched),
 			"open_cases": s.staff.open_cases,
 		}
@@ -110,7 +113,15 @@ def suggestions(center: str | None, at: datetime, expertise: list[str]) -> list[
 def roster(center: str | None, day: date) -> list[dict]:
 	rows = rota.day_roster(staff_for(center, day), day, rules.work_calendar())
 	return [
-		{"staff": r.staff.name, "mode": r.staff.mode, "morning": r.morning, "afternoon": r.afternoon}
+		{
+			"staff": r.staff.name,
+			"mode": r.staff.mode,
+			"morning": r.morning,
+			"afternoon": r.afternoon,
+			"mode_label": _(r.staff.mode),
+			"morning_label": _(r.morning),
+			"afternoon_label": _(r.afternoon),
+		}
 		for r in rows
 	]
 

@@ -9,10 +9,12 @@ with Frappe's own workflow actions, as staff would move them.
 """
 
 import random
+from datetime import timedelta
 
 import frappe
-from frappe.model.workflow import apply_workflow
+from frappe.model.workflow import apply_workflow, get_workflow_name
 from frappe.permissions import add_user_permission
+from frappe.utils import add_days, now_datetime, today
 from stdnum.cn import ric
 
 from zongzhi_center.services import workflow_names as wn
@@ -71,30 +73,67 @@ STAFF = [
 	# full name, mode, department, expertise, user, rota
 	("老周", "Resident", "老周调解工作室", ["调解员"], "mediator@example.com", None),
 	("陈律师", "Resident", "南县司法局青石司法所", ["律师", "法律专家"], "staff@example.com", None),
-	("赵警官", "Resident", "南县公安局驻中心警务室", ["民警"], None, None),
+	("赵警官", "Resident", "南县公安局驻中心警务室", ["民警"], "zhao.police@example.com", None),
 	(
 		"钱法官",
 		"Rotating",
 		"南县人民法院速裁法庭",
 		["法官"],
-		None,
+		"qian.judge@example.com",
 		[("Tuesday", "Full Day"), ("Thursday", "Morning")],
 	),
-	("孙检察官", "Rotating", "南县人民检察院驻中心检察室", ["检察官"], None, [("Wednesday", "Afternoon")]),
-	("李信访员", "Resident", "南县信访局接访室", ["信访干部"], None, None),
-	("吴医生", "On-call", "南县医疗纠纷人民调解委员会", ["医学专家", "调解员"], None, None),
-	("郑心理师", "On-call", "南县司法局青石司法所", ["心理咨询师"], None, None),
+	(
+		"孙检察官",
+		"Rotating",
+		"南县人民检察院驻中心检察室",
+		["检察官"],
+		"sun.prosecutor@example.com",
+		[("Wednesday", "Afternoon")],
+	),
+	("李信访员", "Resident", "南县信访局接访室", ["信访干部"], "li.petition@example.com", None),
+	(
+		"吴医生",
+		"On-call",
+		"南县医疗纠纷人民调解委员会",
+		["医学专家", "调解员"],
+		"wu.doctor@example.com",
+		None,
+	),
+	("郑心理师", "On-call", "南县司法局青石司法所", ["心理咨询师"], "zheng.counsellor@example.com", None),
 	(
 		"王仲裁员",
 		"Rotating",
 		"南县劳动人事争议仲裁院",
 		["劳动仲裁员"],
-		None,
+		"wang.arbitrator@example.com",
 		[("Monday", "Full Day"), ("Friday", "Morning")],
 	),
-	("冯调解员", "Resident", "老周调解工作室", ["调解员"], None, None),
-	("蒋律师", "Rotating", "南县司法局青石司法所", ["律师"], None, [("Saturday", "Morning")]),
-	("韩专家", "On-call", "南县医疗纠纷人民调解委员会", ["法律专家", "医学专家"], None, None),
+	("冯调解员", "Resident", "老周调解工作室", ["调解员"], "feng.mediator@example.com", None),
+	(
+		"蒋律师",
+		"Rotating",
+		"南县司法局青石司法所",
+		["律师"],
+		"jiang.lawyer@example.com",
+		[("Saturday", "Morning")],
+	),
+	(
+		"韩专家",
+		"On-call",
+		"南县医疗纠纷人民调解委员会",
+		["法律专家", "医学专家"],
+		"han.expert@example.com",
+		None,
+	),
+]
+
+# the staff's own desk users: every department that receives cases has somebody who can take them (a
+# mediator at the county centre may start mediation on the cases routed to their department)
+STAFF_ROLES = ["ZZ Mediator", "ZZ Stationed Staff"]
+STAFF_USERS = [
+	(user, full_name, STAFF_ROLES, COUNTY, None)
+	for full_name, _mode, _dept, _expertise, user, _rota in STAFF
+	if user and user not in {u[0] for u in USERS}
 ]
 
 WINDOWS = [
@@ -253,6 +292,7 @@ def load_demo_data(commit: bool = True) -> int:
 	ensure_staff()
 	ensure_sister_systems()
 	created = ensure_cases()
+	ensure_history()
 	if commit:
 		frappe.db.commit()
 	print(
@@ -264,7 +304,7 @@ def load_demo_data(commit: bool = True) -> int:
 
 def print_demo_logins():
 	print(f"Demo logins (password {DEMO_PASSWORD}):")
-	for email, full_name, roles, center, _dept in USERS:
+	for email, full_name, roles, center, _dept in USERS + STAFF_USERS:
 		print(f"  {email:30} {full_name:12} {', '.join(roles)} @ {center}")
 
 
@@ -311,7 +351,7 @@ def ensure_windows_and_rooms():
 
 
 def ensure_users():
-	for email, full_name, roles, center, department in USERS:
+	for email, full_name, roles, center, department in USERS + STAFF_USERS:
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
 				{
@@ -358,7 +398,15 @@ def ensure_sister_systems():
 
 def ensure_staff():
 	for full_name, mode, department, expertise, user, rota in STAFF:
-		if frappe.db.exists("ZZ Stationed Staff", {"full_name": full_name, "department": department}):
+		existing = frappe.db.get_value(
+			"ZZ Stationed Staff",
+			{"full_name": full_name, "department": department},
+			["name", "user"],
+			as_dict=True,
+		)
+		if existing:
+			if user and not existing.user:  # a demo loaded before its staff had desk users
+				frappe.db.set_value("ZZ Stationed Staff", existing.name, "user", user)
 			continue
 		frappe.get_doc(
 			{
@@ -467,3 +515,269 @@ def move_to(case, target: str, mediator: str | None = None, department: str | No
 			)
 		case = apply_workflow(case, action)
 	return case
+
+
+# ---------------------------------------------------------------- a centre's first weeks
+# What the reports count besides the cases themselves: without these the supervision, extension,
+# satisfaction and screening reports of a new demo are empty.
+CONSULTATION_TITLE = "示例：宅基地与工资纠纷联合会商"
+OVERDUE_DAYS = 70  # past the 30-day mediation limit and its 15 days to "seriously overdue"
+LEADS = [
+	("示例：村民因灌溉用水发生口角", "Open", "Yellow"),
+	("示例：两户因院墙排水争执", "Resolved", "Green"),
+	("示例：工地拖欠工资工人聚集苗头", "Open", "Orange"),
+]
+VISIT_ANSWERS = [("Satisfied", "Yes"), ("Basically Satisfied", "Partly"), ("Dissatisfied", "No")]
+
+
+def demo_cases(*states: str, **filters) -> list:
+	return frappe.get_all(
+		"ZZ Case",
+		filters={"title": ["like", "%（示例%"], "workflow_state": ["in", wn.states(*states)], **filters},
+		fields=["name", "case_number", "current_center", "handling_department", "risk_color", "is_overdue"],
+		order_by="title asc",
+	)
+
+
+def ensure_history():
+	ensure_overdue_cases()
+	ensure_consultation()
+	ensure_letters()
+	ensure_agreements()
+	ensure_visits()
+	ensure_extensions()
+	ensure_leads()
+
+
+def ensure_overdue_cases(count: int = 3):
+	"""Cases whose clock started weeks ago: the deadline job finds them overdue, grades them and drafts the
+	督办函 a seriously overdue case gets. Green and yellow cases only, whose rules do not escalate."""
+	from zongzhi_center.services import sla
+
+	if len(demo_cases("routed", "in_mediation", is_overdue=1)) >= count:
+		return
+	running = [c for c in demo_cases("routed", "in_mediation") if c.risk_color in ("Green", "Yellow")]
+	started = now_datetime() - timedelta(days=OVERDUE_DAYS)
+	names = [c.name for c in running[:count]]
+	for name in names:
+		frappe.db.set_value(
+			"ZZ Case",
+			name,
+			{
+				"received_at": started,
+				"accepted_at": started + timedelta(hours=1),
+				"clock_started_at": started + timedelta(hours=1),
+				"sla_next_check": now_datetime(),
+			},
+			update_modified=False,
+		)
+	sla.update_open_cases(cases=names)
+
+
+def ensure_consultation():
+	"""A 吹哨报到 convened by the county today: the police checked in and replied late, the petition
+	office on time, the arbitration court never came."""
+	from zongzhi_center.services import consultation
+
+	if frappe.db.exists("ZZ Consultation", {"title": CONSULTATION_TITLE}):
+		return
+	cases = demo_cases("in_mediation", current_center=COUNTY) or demo_cases("in_mediation")
+	now = now_datetime()
+	doc = frappe.get_doc(
+		{
+			"doctype": "ZZ Consultation",
+			"title": CONSULTATION_TITLE,
+			"convening_center": COUNTY,
+			"meeting_time": now - timedelta(hours=1),
+			"cases": [{"case": c.name} for c in cases[:2]],
+			"departments": [
+				{
+					"department": "南县公安局驻中心警务室",
+					"check_in_by": now - timedelta(hours=3),
+					"task": "书面说明现场处置情况",
+					"task_due": now - timedelta(hours=2),
+				},
+				{
+					"department": "南县信访局接访室",
+					"check_in_by": now + timedelta(hours=1),
+					"task": "提供信访记录",
+					"task_due": now + timedelta(days=2),
+				},
+				{
+					"department": "南县劳动人事争议仲裁院",
+					"check_in_by": now - timedelta(hours=2),
+					"task": "出具仲裁时效意见",
+					"task_due": now - timedelta(hours=1),
+				},
+			],
+		}
+	).insert(ignore_permissions=True)
+	for department, text in (
+		("南县公安局驻中心警务室", "已调取出警记录，现场未发生冲突。"),
+		("南县信访局接访室", "申请人近一年来访两次，记录已附。"),
+	):
+		consultation.check_in(doc.name, department)
+		consultation.reply(doc.name, department, text)
+
+
+def ensure_letters():
+	"""督办函: the drafts the deadline job made for seriously overdue cases, issued by the director, and one
+	to the police about the late reply, which the police answered."""
+	from zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice import reply
+
+	if frappe.db.exists("ZZ Supervision Notice", {"docstatus": 1, "issuing_center": COUNTY}):
+		return
+	drafts = {"docstatus": 0, "to_department": ["in", [name for name, _kind in DEPARTMENTS]]}
+	for name in frappe.get_all("ZZ Supervision Notice", filters=drafts, pluck="name"):
+		frappe.get_doc("ZZ Supervision Notice", name).submit()
+	police = "南县公安局驻中心警务室"
+	letter = frappe.get_doc(
+		{
+			"doctype": "ZZ Supervision Notice",
+			"issuing_center": COUNTY,
+			"to_department": police,
+			"issued_on": today(),
+			"reply_by": add_days(today(), 3),
+			"required_action": "三日内书面说明会商答复超时原因及整改措施。",
+		}
+	).insert(ignore_permissions=True)
+	letter.submit()
+	handler = frappe.get_all("ZZ Department Handler", filters={"parent": police}, pluck="user")
+	if handler:
+		previous = frappe.session.user
+		frappe.set_user(handler[0])
+		try:
+			reply(letter.name, "已组织整改，今后会商答复专人负责、按时报送。")
+		finally:
+			frappe.set_user(previous)
+
+
+def ensure_agreements():
+	"""调解协议书 signed on two cases in mediation with 老周: one being performed, one performed already."""
+	if frappe.db.exists(
+		"ZZ Mediation Agreement", {"docstatus": 1, "mediation_organisation": "老周调解工作室"}
+	):
+		return
+	mediator = frappe.db.get_value("ZZ Stationed Staff", {"full_name": "老周"})
+	cases = [c for c in demo_cases("in_mediation") if not c.is_overdue][:2]
+	for i, case in enumerate(cases):
+		amount = 6000 + 2000 * i
+		names = {
+			row.party_role: row.party_name
+			for row in frappe.get_all(
+				"ZZ Case Party",
+				filters={"parenttype": "ZZ Case", "parent": case.name},
+				fields=["party_role", "party_name"],
+				order_by="idx desc",
+			)
+		}
+		agreement = frappe.get_doc(
+			{
+				"doctype": "ZZ Mediation Agreement",
+				"case": case.name,
+				"mediation_organisation": "老周调解工作室",
+				"mediator": mediator,
+				"facts": "双方就纠纷事实陈述一致，经调解员主持调解，自愿达成如下协议。",
+				"terms": f"被申请人于十日内一次性支付申请人{amount}元，双方就此了结本纠纷。",
+				"signing_date": today(),
+				"obligations": [
+					{
+						"obligor": names.get("Respondent"),
+						"obligee": names.get("Applicant"),
+						"content": "支付调解款",
+						"amount": amount,
+						"due_date": add_days(today(), 10),
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+		for row in agreement.parties:
+			row.signed = 1
+		agreement.submit()
+
+
+def ensure_visits():
+	"""跟踪回访 done: the first visit of each closed case was made by phone today (the demo's cases were all
+	resolved today, so its visits are shown as due today), with the applicants' answers."""
+	closed = [c.name for c in demo_cases("closed", "archived", "follow_up")]
+	if frappe.db.exists("ZZ Follow-up Visit", {"status": "Visited", "case": ["in", closed or [""]]}):
+		return
+	visits = frappe.get_all(
+		"ZZ Follow-up Visit",
+		filters={"case": ["in", closed or [""]]},
+		fields=["name", "case"],
+		order_by="due_date asc, name asc",
+	)
+	first = {}
+	for visit in sorted(visits, key=lambda v: v.case):  # stable: each case's earliest visit first
+		first.setdefault(visit.case, visit.name)
+	for i, name in enumerate(list(first.values())[:6]):
+		satisfaction, kept = VISIT_ANSWERS[i % len(VISIT_ANSWERS)]
+		visit = frappe.get_doc("ZZ Follow-up Visit", name)
+		visit.update(
+			{
+				"due_date": today(),
+				"status": "Not Reached" if i == 5 else "Visited",
+				"method": "Phone",
+				"satisfaction": None if i == 5 else satisfaction,
+				"agreement_kept": None if i == 5 else kept,
+				"notes": "电话回访。",
+			}
+		)
+		visit.save(ignore_permissions=True)
+
+
+def ensure_extensions():
+	"""延期: the dispatcher asked for more time on two cases in mediation; the director approved one and
+	refused the other."""
+	if frappe.db.exists("ZZ Deadline Extension", {"reason": ["like", "示例：%"]}):
+		return
+	workflow = frappe.get_doc("Workflow", get_workflow_name("ZZ Deadline Extension"))
+	decided = {row.state: row.update_value for row in workflow.states}
+	cases = [c for c in demo_cases("in_mediation", current_center=COUNTY) if not c.is_overdue][-2:]
+	previous = frappe.session.user
+	try:
+		for case, decision in zip(cases, ("Approved", "Refused"), strict=False):
+			frappe.set_user("dispatcher@example.com")
+			extension = frappe.get_doc(
+				{
+					"doctype": "ZZ Deadline Extension",
+					"case": case.name,
+					"requested_days": 10,
+					"reason": "示例：需等待伤情鉴定结论。",
+				}
+			).insert()
+			frappe.set_user("director@example.com")
+			extension.decision_note = (
+				"同意延期，请按期办结。" if decision == "Approved" else "鉴定可在原期限内完成，不予延期。"
+			)
+			extension.save()
+			action = next(
+				t.action
+				for t in workflow.transitions
+				if t.state == extension.workflow_state and decided.get(t.next_state) == decision
+			)
+			apply_workflow(extension, action)
+	finally:
+		frappe.set_user(previous)
+
+
+def ensure_leads():
+	"""排查: leads the grid worker found on patrol."""
+	if frappe.db.exists("ZZ Screening Lead", {"title": LEADS[0][0]}):
+		return
+	for title, status, colour in LEADS:
+		frappe.get_doc(
+			{
+				"doctype": "ZZ Screening Lead",
+				"title": title,
+				"center": "青石村第一网格",
+				"grid_worker": "grid@example.com",
+				"found_on": today(),
+				"status": status,
+				"risk_level": colour,
+				"location": "青石村三组",
+				"description": title.removeprefix("示例：") + "，已现场劝解并登记。",
+				"resolution": "现场调解，双方和解。" if status == "Resolved" else None,
+			}
+		).insert(ignore_permissions=True)

@@ -21,6 +21,11 @@ def after_migrate():
 	from zongzhi_center.setup.indexes import ensure_indexes
 
 	ensure_indexes()
+	# print formats named in the user's language in the print view's picker (services/record_titles.py)
+	from zongzhi_center.services.record_titles import show_user_names_in_links, translate_print_format_names
+
+	translate_print_format_names()
+	show_user_names_in_links()
 	# 社会治理资源库: the Chinese search index of the published library items, rebuilt from the database
 	from zongzhi_center.services.library import rebuild_index
 
@@ -89,6 +94,8 @@ def ensure_case_categories():
 					"description": node.get("description"),
 					"is_group": 1 if node.get("children") or parent is None else 0,
 					"parent_zz_case_category": parent,
+					# 在岗人员 puts the staff who bring what a case of the category needs first
+					"expertise": [{"expertise": e} for e in node.get("expertise") or []],
 				}
 			).insert(ignore_permissions=True)
 		for child in node.get("children") or []:

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import frappe
+import frappe.translate
 from frappe.tests.utils import FrappeTestCase
 
 from zongzhi_center.exceptions import StateEditNotAllowedError
@@ -67,6 +68,31 @@ class TestCaseFile(FrappeTestCase):
 		text = pdf_text(bundle.read("dossier.pdf"))
 		for expected in ("案件档案", case.case_number, "状态记录", "张测试"):
 			self.assertIn(expected, text)
+		# a background job builds it, and jobs speak English: the dossier still prints the values in Chinese
+		zh = frappe.translate.get_all_translations("zh")
+		values = [case.get(f) for f in ("matter_type", "source", "channel", "tier") if case.get(f)]
+		values += [row.state for row in case.state_history]  # also in the timeline notes
+		self.assertTrue(values)
+		# the test centres' names hold their level in English ("测试Township-…")
+		printed = text
+		centers = frappe.get_all(
+			"ZZ Center", filters={"name": ["in", list(self.tree.values())]}, pluck="center_name"
+		)
+		for center in centers:
+			printed = printed.replace(center.replace(" ", ""), "")
+		for value in values:
+			self.assertIn(zh[value], text)
+			self.assertNotIn(value.replace(" ", ""), printed)
+		note = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_name": case.name,
+				"comment_type": "Info",
+				"content": ["like", f"%{case.case_file_sha256}%"],
+			},
+			pluck="content",
+		)
+		self.assertTrue(note and note[0].startswith("案件档案已生成"), note)
 
 	def test_a_changed_file_does_not_verify(self):
 		case = self.archived_case()

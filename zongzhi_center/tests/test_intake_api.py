@@ -228,6 +228,28 @@ class TestIntakeAPI(FrappeTestCase):
 		)
 		self.assertEqual(self.cases_with(body["external_id"]), [])
 
+	def test_field_errors_answer_in_the_callers_language(self):
+		body = self.payload(title="长" * 141)
+		body["parties"] = body["parties"] * 101  # 202 parties
+		answers = {}
+		for language in ("zh-CN,zh;q=0.9", "en"):
+			status, answer, _ = send(
+				"POST",
+				f"{V1}.submit_case",
+				self.keys[self.user_a],
+				body=body,
+				headers={"Accept-Language": language},
+			)
+			self.assertEqual(status, 422, answer)
+			answers[language] = {e["field"]: e["message"] for e in answer["errors"]}
+		self.assertEqual(
+			answers["zh-CN,zh;q=0.9"], {"title": "最多 140 个字符。", "parties": "当事人最多 200 个。"}
+		)
+		self.assertEqual(
+			answers["en"], {"title": "At most 140 characters.", "parties": "At most 200 parties."}
+		)
+		self.assertEqual(self.cases_with(body["external_id"]), [])
+
 	def test_attachments_become_private_files_of_the_case(self):
 		content = "调解申请书".encode()
 		body = self.payload(

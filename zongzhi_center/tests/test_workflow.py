@@ -128,8 +128,13 @@ class TestCaseWorkflow(FrappeTestCase):
 	def test_routing_needs_a_department_or_mediator(self):
 		case = make_case(self.tree.town_a, self.users["clerk"])
 		act(self.users["clerk"], case.name, "Accept Case")
-		with self.assertRaises(StateRequirementError):
+		# not offered (the Workflow's condition), so no dialog after a click; a direct call is refused
+		with as_user(self.users["dispatcher"]):
+			offered = {t.action for t in get_transitions(frappe.get_doc("ZZ Case", case.name))}
+		self.assertNotIn("Route Case", offered)
+		with self.assertRaises(WorkflowTransitionError):
 			act(self.users["dispatcher"], case.name, "Route Case")
+		self.assertEqual(frappe.db.get_value("ZZ Case", case.name, "workflow_state"), "Accepted")
 		frappe.db.set_value("ZZ Case", case.name, "handling_department", self.department)
 		self.assertEqual(act(self.users["dispatcher"], case.name, "Route Case").workflow_state, "Routed")
 

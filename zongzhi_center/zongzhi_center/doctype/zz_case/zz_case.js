@@ -26,18 +26,22 @@ frappe.ui.form.on("ZZ Case", {
 			});
 		show_deadline(frm);
 		show_repeat_flags(frm);
+		explain_routing(frm);
 		show_reviews(frm);
 		if (frm.doc.workflow_state === zz_state("registered")) {
-			// at intake the clerk is told at once when the case may already be on file
+			// at intake the clerk is told at once when the case may already be on file; the form refreshes
+			// more than once as it loads, and only the answer to the latest refresh is shown
+			const asked = (frm.zz_duplicates_asked = (frm.zz_duplicates_asked || 0) + 1);
 			frappe
 				.xcall("zongzhi_center.api.petitions.suggest_duplicates", { case: frm.doc.name })
 				.then(({ suggestions, more }) => {
+					if (asked !== frm.zz_duplicates_asked) return;
 					if (suggestions.length) {
 						frm.dashboard.add_comment(
 							__("{0} earlier cases may be the same person or matter: see Related Cases.", [
 								suggestions.length + more,
 							]),
-							"orange",
+							zz_headline_colour(frm, "orange"),
 							true
 						);
 					}
@@ -88,44 +92,136 @@ frappe.ui.form.on("ZZ Case", {
 	},
 });
 
+// 在岗人员: who can take the case now, those with the expertise its category needs first, each with the
+// reason; one click gives the case to the person (and routes it when it waits for routing)
 function show_on_duty(frm) {
-	frappe
-		.xcall("zongzhi_center.api.rota.on_duty", { center: frm.doc.current_center })
-		.then((rows) => {
-			if (!rows.length) {
-				frappe.msgprint(__("Nobody is on duty or on call now."));
-				return;
-			}
-			const body = rows
-				.map(
-					(r) => `<tr><td>${frappe.utils.escape_html(r.full_name || r.staff)}</td>
-						<td>${__(r.mode)}</td><td>${__(r.availability)}</td>
-						<td>${r.matched_expertise.map((e) => frappe.utils.escape_html(e)).join("、")}</td>
-						<td>${r.open_cases}</td></tr>`
-				)
-				.join("");
-			frappe.msgprint({
-				title: __("Who Is on Duty"),
-				message: `<table class="table table-bordered"><thead><tr>
-					<th>${__("Name")}</th><th>${__("Mode")}</th><th>${__("Availability")}</th>
-					<th>${__("Expertise")}</th><th>${__("Open Cases")}</th></tr></thead>
-					<tbody>${body}</tbody></table>`,
-				wide: true,
-			});
+	frappe.xcall("zongzhi_center.api.rota.for_case", { case: frm.doc.name }).then((found) => {
+		const esc = frappe.utils.escape_html;
+		const rows = found.rows;
+		if (!rows.length) {
+			frappe.msgprint(__("Nobody is on duty or on call now."));
+			return;
+		}
+		const dialog = new frappe.ui.Dialog({
+			title: __("Who Is on Duty"),
+			size: "extra-large",
+			fields: [{ fieldname: "list", fieldtype: "HTML" }],
 		});
+		const needed = found.needed.length
+			? __("A {0} case needs: {1}", [esc(found.category || ""), found.needed.map(esc).join("、")])
+			: __("The case's category names no expertise: everyone on duty is listed.");
+		const body = rows
+			.map(
+				(r, i) => `<tr>
+					<td>${esc(r.full_name || r.staff)}</td><td>${esc(r.department || "")}</td>
+					<td>${esc(r.mode_label)}</td><td>${esc(r.availability_label)}</td>
+					<td>${r.matched_expertise.map(esc).join("、")}</td><td>${r.open_cases}</td>
+					<td>${esc(r.reason)}</td>
+					<td>${
+						found.can_assign && !r.current
+							? `<button class="btn btn-xs btn-primary" data-i="${i}">${__("Assign to This Person")}</button>`
+							: ""
+					}</td></tr>`
+			)
+			.join("");
+		dialog.fields_dict.list.$wrapper.html(`<p>${needed}</p><table class="table table-bordered"><thead><tr>
+			<th>${__("Name")}</th><th>${__("Department")}</th><th>${__("Mode")}</th>
+			<th>${__("Availability")}</th><th>${__("Expertise")}</th><th>${__("Open Cases")}</th>
+			<th>${__("Why Suggested")}</th><th></th></tr></thead><tbody>${body}</tbody></table>`);
+		dialog.fields_dict.list.$wrapper.on("click", "button[data-i]", (e) => {
+			const row = rows[$(e.currentTarget).data("i")];
+			const give = (reason) =>
+				frappe
+					.xcall("zongzhi_center.api.rota.assign", { case: frm.doc.name, staff: row.staff, reason })
+					.then((r) => {
+						dialog.hide();
+						frappe.show_alert({ message: r.message, indicator: "green" });
+						frm.reload_doc();
+					});
+			if (found.needs_reason) {
+				ask_reason(__("Transfer Case"), give); // a transfer says why
+			} else {
+				give();
+			}
+		});
+		dialog.show();
+	});
+}
+
+// 分流交办 is offered once the case has a department or mediator: until then the form says what is missing.
+// In the form's message area, which is also the headline's (dashboard.set_headline_alert writes there):
+// show_deadline empties it once per refresh, so the risk and the deadline above this stay
+function explain_routing(frm) {
+	if (frm.doc.nobody_to_take) {
+		frm.layout.show_message(
+			__("Nobody at the handling department can start mediation on this case: route it elsewhere or give the department a user."),
+			zz_headline_colour(frm, "red")
+		);
+	} else if (
+		frm.doc.workflow_state === zz_state("accepted") &&
+		!frm.doc.handling_department &&
+		!frm.doc.assigned_mediator
+	) {
+		frm.layout.show_message(
+			__("To route the case, choose the handling department or the mediator and save, or pick a person under Who Is on Duty."),
+			zz_headline_colour(frm, "blue")
+		);
+	}
 }
 
 // 限时办结: the deadline the case now runs against, how long is left, and its status
 function show_deadline(frm) {
 	frm.dashboard.clear_headline(); // the form appends headlines: one per refresh otherwise
+	show_risk(frm);
 	if (!frm.doc.sla_status) return;
 	const colour = { "On Track": "green", "Due Soon": "orange", Overdue: "red", Paused: "blue" };
 	const due = frm.doc.accepted_at ? frm.doc.due_date : frm.doc.accept_by;
 	const label = frm.doc.accepted_at ? __("Resolve By") : __("Accept By");
-	const days = due ? frappe.datetime.get_day_diff(due, frappe.datetime.now_date()) : 0;
-	const left = days >= 0 ? __("{0} days left", [days]) : __("{0} days overdue", [-days]);
-	const when = due ? ` · ${label} ${frappe.datetime.str_to_user(due)}（${left}）` : "";
-	frm.dashboard.set_headline_alert(`${__(frm.doc.sla_status)}${when}`, colour[frm.doc.sla_status]);
+	const when = due ? ` · ${label} ${frappe.datetime.str_to_user(due)}（${zz_time_left(due)}）` : "";
+	frm.dashboard.set_headline_alert(
+		`${__(frm.doc.sla_status)}${when}`,
+		zz_headline_colour(frm, colour[frm.doc.sla_status])
+	);
+}
+
+// how long until the deadline: in days while a day or more is left, in hours and minutes on the last day
+// (a clock of two working hours reads "1 hour 30 minutes left", never "0 days left")
+function zz_time_left(due) {
+	const minutes = moment(due).diff(moment(frappe.datetime.now_datetime()), "minutes");
+	const span = Math.abs(minutes);
+	if (span >= 24 * 60) {
+		const days = frappe.datetime.get_day_diff(due, frappe.datetime.now_date());
+		return days >= 0 ? __("{0} days left", [days]) : __("{0} days overdue", [-days]);
+	}
+	const hours = Math.floor(span / 60);
+	const text = hours
+		? __("{0} hours {1} minutes", [hours, span % 60])
+		: __("{0} minutes", [span]);
+	return minutes >= 0 ? __("{0} left", [text]) : __("{0} overdue", [text]);
+}
+
+// the headline's lines share one box of one colour: the most urgent of its lines gives it, so a red case
+// stays red whatever is said after it
+const ZZ_HEADLINE_RANK = ["blue", "green", "yellow", "orange", "red"];
+function zz_headline_colour(frm, colour) {
+	const rank = (c) => ZZ_HEADLINE_RANK.indexOf(c || "blue");
+	if (rank(colour) > rank(frm.zz_headline_colour)) frm.zz_headline_colour = colour;
+	return frm.zz_headline_colour || "blue";
+}
+
+// 风险等级: a red (or orange) case says so first, in its colour, with the reason
+function show_risk(frm) {
+	frm.zz_headline_colour = null;
+	const risk = frm.doc.risk_color; // the override, when there is one, is already the case's colour
+	const colour = { Red: "red", Orange: "orange" }[risk];
+	if (!colour) return;
+	const reason = frm.doc.risk_override ? frm.doc.risk_override_reason : frm.doc.risk_reason;
+	const esc = frappe.utils.escape_html;
+	frm.dashboard.set_headline_alert(
+		`<span class="indicator ${colour}">${__("Risk Colour")}: ${esc(__(risk))}</span>` +
+			(reason ? ` · ${esc(reason)}` : ""),
+		zz_headline_colour(frm, colour)
+	);
 }
 
 // 重复访 / 越级访: the person's visits and calls and the petition flags, at the top of the form
@@ -140,7 +236,7 @@ function show_repeat_flags(frm) {
 				__("Earlier visits: {0}", [frm.doc.repeat_visits || 0]),
 				__("Earlier calls: {0}", [frm.doc.repeat_calls || 0]),
 			].join(" · "),
-			flags.length ? "red" : "orange",
+			zz_headline_colour(frm, flags.length ? "red" : "orange"),
 			true
 		);
 	}
@@ -243,7 +339,7 @@ function show_reviews(frm) {
 				__(review.review_level),
 				link(review.name, review.case_number),
 			]),
-			"orange"
+			zz_headline_colour(frm, "orange")
 		);
 		frm.disable_form();
 		frm.page.clear_actions_menu();
@@ -251,7 +347,7 @@ function show_reviews(frm) {
 	for (const notice of onload.zz_concluded_re_reviews || []) {
 		frm.dashboard.add_comment(
 			`${esc(notice.message)} ${link(notice.case, notice.case_number)}`,
-			"red",
+			zz_headline_colour(frm, "red"),
 			true
 		);
 	}

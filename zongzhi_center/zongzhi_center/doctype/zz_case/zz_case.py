@@ -25,6 +25,8 @@ from zongzhi_center.services import (
 	access,
 	casefile,
 	closing,
+	corrections,
+	dispatch,
 	followup,
 	intake,
 	petitions,
@@ -58,10 +60,11 @@ class ZZCase(Document):
 
 	def validate(self):
 		before = None if self.is_new() else self.get_doc_before_save()
+		# 更正: only the fields a clerk may correct differ from the stored case
+		corrections.check_correction(self)
 		self.guard_first_receiver()
 		self.set_center_and_tier()
-		self.validate_facts()
-		self.validate_parties()
+		self.report_input_problems()
 		if self.is_new():
 			petitions.apply_counters(self)  # 重复访: visits, calls, repeat and over-level flags feed the risk
 		else:
@@ -79,6 +82,8 @@ class ZZCase(Document):
 
 	def onload(self):
 		reviews.onload(self)
+		# 更正: the form offers the correction dialog to who may correct the case
+		self.set_onload("zz_may_correct", corrections.may_correct(self))
 
 	def after_insert(self):
 		access.sync(self)  # 首问负责: the first receiver keeps read access wherever the case goes
@@ -86,6 +91,7 @@ class ZZCase(Document):
 	def on_update(self):
 		risk.after_save(self)
 		routing.after_save(self)
+		dispatch.check_takers(self)  # a case routed where nobody can take it is flagged at once
 		if not self.flags.in_insert and self.ownership_changed():  # after_insert shared a new case
 			access.sync(self)
 		if self.state_changed():
@@ -139,29 +145,57 @@ class ZZCase(Document):
 			self.tier = frappe.db.get_value("ZZ Center", self.current_center, "level")
 
 	# ------------------------------------------------------------------ content
-	def validate_facts(self):
+	def report_input_problems(self):
+		"""Every typing mistake of a save in one message — facts, each party's ID number and phone, the
+		applicant, and the required fields left empty — so the clerk corrects them all at once. A single
+		problem keeps its own title and kind of error."""
+		problems: list[tuple[str, type, str]] = []  # (message, exception, title)
+		self.validate_facts(problems)
+		self.validate_parties(problems)
+		if not problems:
+			return
+		# Frappe checks the required fields only after this, which would be one more refused save
+		missing = self._get_missing_mandatory_fields()
+		for row in self.get_all_children():
+			missing.extend(row._get_missing_mandatory_fields())
+		problems += [
+			(message, frappe.MandatoryError, _("Missing Fields"))
+			for field, message in missing
+			if field not in ("facts", "parties")  # said above in the clerk's terms
+		]
+		message, exc, title = problems[0]
+		if len(problems) > 1:
+			message = [p[0] for p in problems]
+			title = _("Please correct these {0} problems").format(len(problems))
+		frappe.throw(message, exc=exc, title=title, as_list=len(problems) > 1)
+
+	def validate_facts(self, problems: list):
 		if not strip_html(self.facts or "").strip():
-			frappe.throw(
-				_("Describe the facts of the case: what happened, and what the applicant asks for."),
-				exc=CaseWithoutFactsError,
-				title=_("Facts Missing"),
+			problems.append(
+				(
+					_("Describe the facts of the case: what happened, and what the applicant asks for."),
+					CaseWithoutFactsError,
+					_("Facts Missing"),
+				)
 			)
 
-	def validate_parties(self):
+	def validate_parties(self, problems: list):
 		require_phone = cint(frappe.db.get_single_value("ZZ Settings", "require_applicant_phone"))
 		for row in self.parties:
 			row.party_name = (row.party_name or "").strip()
-			self.normalise_identifier(row)
-			self.normalise_phone(row, require_phone)
+			self.normalise_identifier(row, problems)
+			self.normalise_phone(row, require_phone, problems)
 		if not any(row.party_role == "Applicant" for row in self.parties):
-			frappe.throw(
-				_("A case needs at least one applicant (申请人) among its parties."),
-				exc=CaseWithoutApplicantError,
-				title=_("Applicant Missing"),
+			problems.append(
+				(
+					_("A case needs at least one applicant (申请人) among its parties."),
+					CaseWithoutApplicantError,
+					_("Applicant Missing"),
+				)
 			)
 		self.party_count = len(self.parties)
 
-	def normalise_identifier(self, row):
+	def normalise_identifier(self, row, problems: list):
 		# messages name the row, never the rejected number: ID numbers must not reach logs or error reports
 		if masking.is_masked(row.id_number):
 			return  # the stored mask, left as it was (the vault refuses any other mask)
@@ -179,28 +213,33 @@ class ZZCase(Document):
 				message = _(
 					"Parties row {0}: the resident ID number is not valid (18 characters, the last a digit or X, check digit per GB 11643)."
 				)
-			frappe.throw(message.format(row.idx), exc=InvalidIDNumberError, title=_("Invalid ID Number"))
+			problems.append((message.format(row.idx), InvalidIDNumberError, _("Invalid ID Number")))
 
-	def normalise_phone(self, row, require_phone: int):
+	def normalise_phone(self, row, require_phone: int, problems: list):
 		if masking.is_masked(row.phone):
 			return
 		try:
 			row.phone = identity.normalise_phone(row.phone)
 		except identity.InvalidIdentifier:
-			frappe.throw(
-				_(
-					"Parties row {0}: the phone number is not a valid mainland mobile or landline number."
-				).format(row.idx),
-				exc=InvalidPhoneError,
-				title=_("Invalid Phone Number"),
+			problems.append(
+				(
+					_(
+						"Parties row {0}: the phone number is not a valid mainland mobile or landline number."
+					).format(row.idx),
+					InvalidPhoneError,
+					_("Invalid Phone Number"),
+				)
 			)
+			return
 		if require_phone and not row.phone and row.party_role == "Applicant" and row.party_type == "Person":
-			frappe.throw(
-				_(
-					"Parties row {0}: an applicant needs a phone number so that the centre can reach them."
-				).format(row.idx),
-				exc=InvalidPhoneError,
-				title=_("Phone Number Missing"),
+			problems.append(
+				(
+					_(
+						"Parties row {0}: an applicant needs a phone number so that the centre can reach them."
+					).format(row.idx),
+					InvalidPhoneError,
+					_("Phone Number Missing"),
+				)
 			)
 
 	def validate_tier(self):
@@ -270,6 +309,8 @@ class ZZCase(Document):
 		REST API as the desk enforces it in the form. Transitions are checked by Frappe's workflow."""
 		if self.is_new() or self.flags.ignore_permissions or self.state_changed():
 			return
+		if self.flags.zz_correction:
+			return  # 更正 of typing mistakes (services/corrections.py), checked at the start of validate
 		user = frappe.session.user
 		if is_unscoped(user):
 			return

@@ -6,8 +6,10 @@ const ZZ_GRADE_COLOURS = {
 	"Seriously Overdue": "purple",
 };
 
+const ZZ_RISK_COLOURS = { Green: "green", Yellow: "yellow", Orange: "orange", Red: "red" };
+
 frappe.listview_settings["ZZ Case"] = {
-	add_fields: ["overdue_grade", "on_director_list"],
+	add_fields: ["overdue_grade", "on_director_list", "risk_color"],
 	// without a workflow the status column shows the grade; with one, the grade column does
 	get_indicator(doc) {
 		const colour = ZZ_GRADE_COLOURS[doc.overdue_grade];
@@ -16,6 +18,13 @@ frappe.listview_settings["ZZ Case"] = {
 		}
 	},
 	formatters: {
+		// 风险等级 in its colour: a red case stands out in the list as on the form
+		risk_color(value) {
+			const colour = ZZ_RISK_COLOURS[value];
+			if (!colour) return value ? __(value) : "";
+			return `<span class="indicator-pill ${colour} filterable" data-filter="risk_color,=,${value}">
+				<span>${__(value)}</span></span>`;
+		},
 		overdue_grade(value) {
 			const colour = ZZ_GRADE_COLOURS[value];
 			if (!colour) {

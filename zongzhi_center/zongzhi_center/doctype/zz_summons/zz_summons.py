@@ -26,7 +26,11 @@ class ZZSummons(Document):
 		active_to = frappe.db.get_value("ZZ Stationed Staff", self.staff, "active_to")
 		if active_to and getdate(active_to) < getdate():
 			frappe.throw(
-				_("{0} is no longer stationed at the centre.").format(frappe.bold(self.staff)),
+				_("{0} is no longer stationed at the centre.").format(
+					frappe.bold(
+						frappe.db.get_value("ZZ Stationed Staff", self.staff, "full_name") or self.staff
+					)
+				),
 				exc=StaffPeriodError,
 				title=_("Not Stationed"),
 			)

@@ -25,9 +25,15 @@ MISSED_OBLIGATION = "Missed Obligation"
 CONSULTATION_GROUNDS = (MISSED_CHECK_IN, LATE_REPLY)
 
 
+def notice_title(recipient: str | None, issued_on) -> str:
+	return f"{recipient or ''} · {frappe.format(issued_on or today(), 'Date')}"
+
+
 class ZZSupervisionNotice(Document):
 	def validate(self):
 		self.validate_recipient()
+		# the letter is known by whom it is addressed to and when, wherever it is linked or listed
+		self.title = notice_title(self.to_department or self.to_center, self.issued_on)
 		if not self.cases:
 			self.fill_items()
 		if not self.cases:
