@@ -97,7 +97,9 @@ def take(user: str, case_name: str, transition, department: str):
 def path_to(state: str) -> list:
 	"""The shortest way to ``state`` from the first state, preferring actions without conditions."""
 	first = get_workflow(CASE).states[0].state
-	for allowed in (lambda t: not t.condition, lambda t: True):
+	# routing is offered once a department is chosen, which the walk fills as the dispatcher does (needs)
+	fillable = (wn.state("routed"),)
+	for allowed in (lambda t: not t.condition or t.next_state in fillable, lambda t: True):
 		steps = {first: []}
 		queue = deque([first])
 		while queue:
