@@ -10,6 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 
 from zongzhi_center.benchmarks import (
 	NotATestSite,
+	city_scale,
 	reports,
 	require_test_site,
 	require_test_site_config,
@@ -24,6 +25,8 @@ class TestBenchmarkGuard(FrappeTestCase):
 			self.assertRaises(NotATestSite, require_test_site)
 			self.assertRaises(NotATestSite, reports.run, n=10)
 			self.assertRaises(NotATestSite, sla_grades.run, n=10)
+			self.assertRaises(NotATestSite, city_scale.setup, n=10)
+			self.assertRaises(NotATestSite, city_scale.cleanup)
 		self.assertEqual(frappe.db.count("ZZ Case"), cases)
 		require_test_site()  # the test site allows tests
 
