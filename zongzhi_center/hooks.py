@@ -216,9 +216,9 @@ scheduler_events = {
 		],
 	},
 	"daily": [
-		"zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement.remind_due_obligations",
-		"zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement.mark_missed_obligations",
-		"zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice.mark_overdue_replies",
+		"zongzhi_center.services.performance.remind_due_obligations",
+		"zongzhi_center.services.performance.mark_missed_obligations",
+		"zongzhi_center.services.supervision.mark_overdue_replies",
 		"zongzhi_center.services.access.expire_task_forces",
 		"zongzhi_center.services.rota.mark_absences",
 		# every running case's deadline recomputed once a day, whatever the next run's cache remembers

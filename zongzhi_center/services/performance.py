@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.utils import add_days, today
 
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 
 MISSED = "Missed"
+# how many days before an obligation's due date the mediator is reminded of it
+REMIND_DAYS = 3
 
 
 def note_status(agreement, before_status: str | None):
@@ -53,3 +56,69 @@ def sync_flag(case_name: str):
 		"ZZ Mediation Agreement", {"case": case_name, "docstatus": 1, "fulfilment_status": MISSED}
 	)
 	frappe.db.set_value("ZZ Case", case_name, "obligation_missed", 1 if missed else 0, update_modified=False)
+
+
+# ---------------------------------------------------------------- daily jobs (hooks.py)
+
+
+def remind_due_obligations(days: int = REMIND_DAYS):
+	"""Daily: the mediator is reminded, once, of an obligation of a signed agreement falling due within
+	``days`` days (人民调解法 Art. 31: the committee supervises performance)."""
+	# get_all: the scheduler looks at every centre's agreements
+	rows = frappe.get_all(
+		"ZZ Agreement Obligation",
+		filters={
+			"parenttype": "ZZ Mediation Agreement",
+			"fulfilled_on": ["is", "not set"],
+			"reminded_on": ["is", "not set"],
+			"due_date": ["between", [today(), add_days(today(), days)]],
+		},
+		fields=["name", "parent", "content", "due_date"],
+	)
+	for row in rows:
+		agreement = frappe.db.get_value(
+			"ZZ Mediation Agreement",
+			row.parent,
+			["docstatus", "mediator", "case", "case_number"],
+			as_dict=True,
+		)
+		if agreement.docstatus != 1:
+			continue
+		notify(
+			[frappe.db.get_value("ZZ Stationed Staff", agreement.mediator, "user")],
+			frappe.get_doc("ZZ Case", agreement.case),
+			_('Case {0}: the obligation "{1}" of its agreement falls due on {2}.').format(
+				agreement.case_number, row.content, frappe.format(row.due_date, "Date")
+			),
+		)
+		frappe.db.set_value(
+			"ZZ Agreement Obligation", row.name, "reminded_on", today(), update_modified=False
+		)
+
+
+def mark_missed_obligations():
+	"""Daily: agreements whose obligations passed their due date unfulfilled are marked missed; the case is
+	flagged and the mediator and the case's dispatchers and director are told (the case may be reopened)."""
+	# get_all: the scheduler looks at every centre's agreements
+	names = frappe.get_all(
+		"ZZ Agreement Obligation",
+		filters={
+			"parenttype": "ZZ Mediation Agreement",
+			"fulfilled_on": ["is", "not set"],
+			"due_date": ["<", today()],
+			"status": ["!=", "Overdue"],
+		},
+		pluck="parent",
+		distinct=True,
+	)
+	for name in names:
+		doc = frappe.get_doc("ZZ Mediation Agreement", name)
+		if doc.docstatus != 1:
+			continue
+		before_status = doc.fulfilment_status
+		if not doc.update_obligation_status():
+			continue
+		doc.db_set("fulfilment_status", doc.fulfilment_status, update_modified=False)
+		for row in doc.obligations:
+			row.db_set("status", row.status, update_modified=False)
+		note_status(doc, before_status)

@@ -10,6 +10,7 @@ from frappe.utils import add_days, today
 from zongzhi_center.engine import masking
 from zongzhi_center.exceptions import AgreementError
 from zongzhi_center.services import vault
+from zongzhi_center.services.performance import mark_missed_obligations, remind_due_obligations
 from zongzhi_center.tests.factories import (
 	as_user,
 	make_case,
@@ -19,10 +20,6 @@ from zongzhi_center.tests.factories import (
 	make_user,
 	move_case,
 	pdf_text,
-)
-from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement import (
-	mark_missed_obligations,
-	remind_due_obligations,
 )
 
 

@@ -7,11 +7,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
+from zongzhi_center.services.performance import mark_missed_obligations
 from zongzhi_center.tests.factories import as_user
 from zongzhi_center.tests.test_agreement import AgreementFixtures
-from zongzhi_center.zongzhi_center.doctype.zz_mediation_agreement.zz_mediation_agreement import (
-	mark_missed_obligations,
-)
 from zongzhi_center.zongzhi_center.doctype.zz_risk_assessment_meeting.zz_risk_assessment_meeting import (
 	agenda_cases,
 )

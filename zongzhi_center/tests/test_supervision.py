@@ -7,6 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
 from zongzhi_center.exceptions import SupervisionError
+from zongzhi_center.services.supervision import mark_overdue_replies
 from zongzhi_center.tests.factories import (
 	as_user,
 	make_case,
@@ -16,10 +17,7 @@ from zongzhi_center.tests.factories import (
 	move_case,
 	pdf_text,
 )
-from zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice import (
-	mark_overdue_replies,
-	reply,
-)
+from zongzhi_center.zongzhi_center.doctype.zz_supervision_notice.zz_supervision_notice import reply
 
 
 class TestSupervisionNotice(FrappeTestCase):

@@ -249,12 +249,3 @@ def reply(notice: str, text: str) -> str:
 	)
 	notify([doc.owner], doc, _("Supervision notice answered by {0}.").format(frappe.session.user))
 	return doc.status
-
-
-def mark_overdue_replies():
-	"""Daily: issued notices past their reply date without a reply."""
-	# get_all: the scheduler looks at every centre's notices
-	for name in frappe.get_all(
-		"ZZ Supervision Notice", filters={"status": "Issued", "reply_by": ["<", today()]}, pluck="name"
-	):
-		frappe.db.set_value("ZZ Supervision Notice", name, "status", "Reply Overdue", update_modified=False)
