@@ -228,10 +228,13 @@ scheduler_events = {
 	],
 }
 
-# 一案一码: the public tracking page, its headers, and the QR code for print formats
-website_route_rules = [{"from_route": "/track/<token>", "to_route": "track"}]
-# Open311 GeoReport v2 at the paths civic clients expect (api/open311.py)
-page_renderer = ["zongzhi_center.api.open311.Open311Page"]
+# Open311 GeoReport v2 at the paths civic clients expect (api/open311.py), and 一案一码's public tracking page
+# (/track/<token>) on a lean path, recognised before Frappe's route rules (services/tracking_page.py)
+page_renderer = [
+	"zongzhi_center.api.open311.Open311Page",
+	"zongzhi_center.services.tracking_page.TrackingPage",
+]
+website_path_resolver = ["zongzhi_center.services.tracking_page.resolve_path"]
 after_request = [
 	# first: a request whose JSON body does not parse failed before Frappe knew the user
 	"zongzhi_center.services.bad_input.answer_unreadable_body",

@@ -106,6 +106,26 @@ class TestPublicTracking(FrappeTestCase):
 			self.assertNotIn(secret, body)
 		self.assertEqual(headers.get("Cache-Control"), "no-store")
 
+	def test_the_page_takes_the_lean_path_and_other_pages_frappes(self):
+		"""/track is recognised before Frappe's route rules and rendered from the template compiled once;
+		every other path is resolved and rendered by Frappe as before."""
+		from frappe.website.page_renderers.template_page import TemplatePage
+		from frappe.website.path_resolver import PathResolver
+
+		from zongzhi_center.services.tracking_page import TrackingPage
+
+		for path in ("track", f"track/{self.token()}"):
+			self.assertIsInstance(PathResolver(path).resolve()[1], TrackingPage, path)
+		self.assertIsInstance(PathResolver("login").resolve()[1], TemplatePage)
+		self.assertEqual(fetch("/login")[0], 200)
+		# the page speaks each request's language, though its template was compiled for the first one
+		with frappe.translate.print_language("zh"):
+			chinese = frappe._("Case Progress")
+		self.assertNotEqual(chinese, "Case Progress")
+		for lang, heading in (("zh", chinese), ("en", "Case Progress"), ("zh", chinese)):
+			body = fetch(f"/track/{self.token()}", params={"_lang": lang})[1]
+			self.assertIn(f"<h1>{heading}</h1>", body, lang)
+
 	def test_unknown_malformed_and_revoked_tokens_get_the_same_404(self):
 		old = self.token()
 		with as_user(self.clerk), self.assertRaises(frappe.PermissionError):
