@@ -181,6 +181,8 @@ doc_events = {
 	},
 	"ZZ Case": {
 		"validate": "zongzhi_center.permissions.guards.check_case_move",
+		# the public page's kept facts of the case are forgotten with every change (services/tracking.py)
+		"on_change": "zongzhi_center.services.tracking.forget_view",
 	},
 	"File": {
 		"before_insert": "zongzhi_center.permissions.guards.check_file_url",

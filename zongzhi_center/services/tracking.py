@@ -124,8 +124,34 @@ PUBLIC_FIELDS = (
 )
 
 
+# the facts a page shows, kept per case for the QR-code bursts a receipt brings; forgotten when the case is
+# saved (its state, deadline, centre or merge change), and at most a minute old after a change made outside
+# a save (a centre's new phone number, a workflow renamed)
+VIEW_KEY = "zz-track:view:{0}"
+VIEW_SECONDS = 60
+
+
 def public_view(name: str) -> frappe._dict:
-	"""What the public page shows of a case: nothing personal, nothing internal."""
+	"""What the public page shows of a case, in the reader's language: nothing personal, nothing internal."""
+	facts = frappe.cache.get_value(VIEW_KEY.format(name))
+	if facts is None:
+		facts = public_facts(name)
+		frappe.cache.set_value(VIEW_KEY.format(name), facts, expires_in_sec=VIEW_SECONDS)
+	return frappe._dict(
+		case_number=facts["case_number"],
+		matter_type=_(facts["matter_type"]) if facts["matter_type"] else "",
+		category=_(facts["category"]) if facts["category"] else "",
+		stage=_(facts["milestones"][-1][0]) if facts["milestones"] else "",
+		milestones=[frappe._dict(label=_(label), date=getdate(at)) for label, at in facts["milestones"]],
+		center_name=facts["center_name"],
+		center_phone=facts["center_phone"],
+		promised_by=getdate(facts["promised_by"]) if facts["promised_by"] else None,
+		merged_into=facts["merged_into"],
+	)
+
+
+def public_facts(name: str) -> dict:
+	"""The stored facts behind the public page, before translation."""
 	case = frappe.db.get_value("ZZ Case", name, PUBLIC_FIELDS, as_dict=True)
 	history = frappe.get_all(
 		"ZZ Case State Change",
@@ -142,17 +168,21 @@ def public_view(name: str) -> frappe._dict:
 		milestones = tracking.as_merged(milestones)
 	center = frappe.db.get_value("ZZ Center", case.current_center, ["center_name", "phone"], as_dict=True)
 	finished = milestones and milestones[-1].label in ("Closed", "Not Accepted", "Resolved", tracking.MERGED)
-	return frappe._dict(
-		case_number=case.case_number,
-		matter_type=_(case.matter_type) if case.matter_type else "",
-		category=_(case.category) if case.category else "",
-		stage=_(milestones[-1].label) if milestones else "",
-		milestones=[frappe._dict(label=_(m.label), date=getdate(m.at)) for m in milestones],
-		center_name=center.center_name if center else "",
-		center_phone=center.phone if center else "",
-		promised_by=None if finished or not case.due_date else getdate(case.due_date),
-		merged_into=merged_into,
-	)
+	return {
+		"case_number": case.case_number,
+		"matter_type": case.matter_type or "",
+		"category": case.category or "",
+		"milestones": [(m.label, str(getdate(m.at))) for m in milestones],
+		"center_name": center.center_name if center else "",
+		"center_phone": center.phone if center else "",
+		"promised_by": None if finished or not case.due_date else str(getdate(case.due_date)),
+		"merged_into": merged_into,
+	}
+
+
+def forget_view(doc, method=None):
+	"""ZZ Case on_change: the next page shows the case as now stored."""
+	frappe.cache.delete_value(VIEW_KEY.format(doc.name))
 
 
 def public_milestones() -> dict[str, str]:

@@ -126,6 +126,17 @@ class TestPublicTracking(FrappeTestCase):
 			body = fetch(f"/track/{self.token()}", params={"_lang": lang})[1]
 			self.assertIn(f"<h1>{heading}</h1>", body, lang)
 
+	def test_a_change_of_the_case_shows_at_once_though_pages_are_kept(self):
+		case = make_case(self.tree.town_a, self.clerk)
+		frappe.db.commit()
+		token = frappe.db.get_value("ZZ Case", case.name, "tracking_token")
+		before = fetch(f"/track/{token}")[1]
+		self.assertEqual(fetch(f"/track/{token}")[1], before)  # the second page from the kept facts
+		move_case(case.name, "Accepted")
+		frappe.db.commit()
+		after = fetch(f"/track/{token}")[1]
+		self.assertEqual(after.count("<li>"), before.count("<li>") + 1)
+
 	def test_unknown_malformed_and_revoked_tokens_get_the_same_404(self):
 		old = self.token()
 		with as_user(self.clerk), self.assertRaises(frappe.PermissionError):
