@@ -14,10 +14,10 @@ import frappe
 import frappe.translate
 from frappe.tests.utils import FrappeTestCase
 
+from zongzhi_center.tests.browser import desk_page, desk_ready
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 APP = "zongzhi_center"
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "Chinese-Desk-2026!"
 SCREENSHOT = os.path.join(tempfile.gettempdir(), "zz-case-form-no-time-zone.png")
 
 # Frappe's own strings on a clerk's screens, with what the app says instead of Frappe's missing or wrong Chinese
@@ -304,7 +304,6 @@ class TestTimeZoneNote(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		from frappe.utils import get_system_timezone
-		from frappe.utils.password import update_password
 
 		from zongzhi_center.services import workflow_names as wn
 		from zongzhi_center.tests import factories as f
@@ -317,69 +316,38 @@ class TestTimeZoneNote(FrappeTestCase):
 		frappe.db.set_value("User", cls.clerk, {"language": "zh", "time_zone": cls.zone})
 		other = "Europe/Berlin" if cls.zone != "Europe/Berlin" else "Asia/Tokyo"
 		frappe.db.set_value("User", cls.abroad, {"language": "zh", "time_zone": other})
-		update_password(cls.clerk, PASSWORD)
-		update_password(cls.abroad, PASSWORD)
 		cls.other_zone = other
 		cls.case = f.make_case(cls.tree.town_a, cls.clerk).name
-		frappe.db.commit()  # the browser reads through the web server's own connection
+		desk_ready(cls.clerk, cls.abroad)  # commits: the browser reads through the web server's connections
 
 	@classmethod
 	def tearDownClass(cls):
 		cls.f.delete_committed(cls.tree, [cls.clerk, cls.abroad])
 		super().tearDownClass()
 
-	def test_the_clerks_case_form_shows_no_time_zone(self):
-		from frappe.utils import get_url
-		from playwright.sync_api import sync_playwright
+	def case_times(self, page) -> str:
+		"""The case form's tab with the case's times (received, accept by, resolve by); the received time's text."""
+		page.goto(page.url.split("/app")[0] + f"/app/zz-case/{self.case}")
+		page.wait_for_function(f"window.cur_frm && cur_frm.docname === '{self.case}'", timeout=20000)
+		page.click(".form-tabs .nav-link:has-text('办理')")
+		page.wait_for_selector(".frappe-control[data-fieldname='received_at']", state="visible")
+		return page.inner_text(".frappe-control[data-fieldname='received_at']")
 
-		with sync_playwright() as p:
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-			try:
-				page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1400})
-				page.goto(f"{get_url()}/login")
-				page.fill("#login_email", self.clerk)
-				page.fill("#login_password", PASSWORD)
-				page.click(".btn-login")
-				page.wait_for_url("**/app**")
-				page.goto(f"{get_url()}/app/zz-case/{self.case}")
-				page.wait_for_function(f"window.cur_frm && cur_frm.docname === '{self.case}'", timeout=20000)
-				# the tab with the case's times: received, accept by, resolve by
-				page.click(".form-tabs .nav-link:has-text('办理')")
-				page.wait_for_selector(".frappe-control[data-fieldname='received_at']", state="visible")
-				received = page.inner_text(".frappe-control[data-fieldname='received_at']")
-				self.assertIn("登记时间", received)
-				self.assertNotIn(self.zone, received)
-				help_texts = page.locator(".frappe-control .help-box").all_inner_texts()
-				self.assertFalse([t for t in help_texts if self.zone in t], help_texts)
-				self.assertNotIn(self.zone, page.inner_text(".form-layout"))
-				# Frappe's own words around the form are in Chinese too: the sidebar, the search box
-				sidebar = page.inner_text(".form-sidebar")
-				self.assertIn("创建了此记录", sidebar)
-				self.assertFalse(english_words(sidebar.replace(self.clerk, "")), sidebar)
-				self.assertIn("搜索或输入命令", page.get_attribute("#navbar-search", "placeholder"))
-				page.screenshot(path=SCREENSHOT, full_page=True)
-			finally:
-				browser.close()
+	def test_the_clerks_case_form_shows_no_time_zone(self):
+		with desk_page(self.clerk, "zz-case-form-time-zone-failure.png") as page:
+			received = self.case_times(page)
+			self.assertIn("登记时间", received)
+			self.assertNotIn(self.zone, received)
+			help_texts = page.locator(".frappe-control .help-box").all_inner_texts()
+			self.assertFalse([t for t in help_texts if self.zone in t], help_texts)
+			self.assertNotIn(self.zone, page.inner_text(".form-layout"))
+			# Frappe's own words around the form are in Chinese too: the sidebar, the search box
+			sidebar = page.inner_text(".form-sidebar")
+			self.assertIn("创建了此记录", sidebar)
+			self.assertFalse(english_words(sidebar.replace(self.clerk, "")), sidebar)
+			self.assertIn("搜索或输入命令", page.get_attribute("#navbar-search", "placeholder"))
+			page.screenshot(path=SCREENSHOT, full_page=True)
 
 	def test_a_user_in_another_zone_is_told_the_zone(self):
-		from frappe.utils import get_url
-		from playwright.sync_api import sync_playwright
-
-		with sync_playwright() as p:
-			browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-			try:
-				page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1400})
-				page.goto(f"{get_url()}/login")
-				page.fill("#login_email", self.abroad)
-				page.fill("#login_password", PASSWORD)
-				page.click(".btn-login")
-				page.wait_for_url("**/app**")
-				page.goto(f"{get_url()}/app/zz-case/{self.case}")
-				page.wait_for_function(f"window.cur_frm && cur_frm.docname === '{self.case}'", timeout=20000)
-				page.click(".form-tabs .nav-link:has-text('办理')")
-				page.wait_for_selector(".frappe-control[data-fieldname='received_at']", state="visible")
-				self.assertIn(
-					self.other_zone, page.inner_text(".frappe-control[data-fieldname='received_at']")
-				)
-			finally:
-				browser.close()
+		with desk_page(self.abroad, "zz-case-form-time-zone-failure.png") as page:
+			self.assertIn(self.other_zone, self.case_times(page))
