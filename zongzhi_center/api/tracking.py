@@ -19,6 +19,8 @@ def reissue_token(case: str) -> str:
 	doc.check_permission("read")
 	if not set(frappe.get_roles()) & REISSUERS:
 		frappe.throw(_("Only a centre director may re-issue a tracking code."), frappe.PermissionError)
+	revoked = doc.tracking_token
 	doc.db_set("tracking_token", tracking.new_token(), update_modified=False)
+	tracking.forget_pages(revoked)
 	doc.add_comment("Info", _("Tracking code re-issued: the previous QR code and link no longer work."))
 	return tracking.tracking_url(doc)

@@ -16,6 +16,7 @@ The case number is normalised before both the look-up and that count, and the ad
 from __future__ import annotations
 
 import frappe
+import redis
 import segno
 from frappe import _
 from frappe.utils import cint, get_url, getdate
@@ -59,17 +60,26 @@ def client_address() -> str:
 
 def over_rate(ip: str | None) -> bool:
 	"""Whether the address made more requests this minute than ZZ Settings allow."""
-	limit = cint(frappe.db.get_single_value("ZZ Settings", "tracking_requests_per_minute"))
+	limit = cint(setting("tracking_requests_per_minute"))
 	return bool(limit) and _count(f"zz-track:ip:{ip or 'unknown'}", RATE_WINDOW) > limit
+
+
+def setting(fieldname: str):
+	# the settings as Frappe keeps them in its document cache (forgotten when an administrator saves them):
+	# a QR-code burst must not query the settings table once a scan
+	return frappe.get_cached_value("ZZ Settings", "ZZ Settings", fieldname)
 
 
 def _count(key: str, window: int, peek: bool = False) -> int:
 	key = frappe.cache.make_key(key)
 	if peek:
 		return cint(frappe.cache.get(key))
-	if not frappe.cache.get(key):
-		frappe.cache.setex(key, window, 0)
-	return cint(frappe.cache.incrby(key, 1))
+	# one round trip: the count goes up, and the window starts with the first request of it
+	pipe = frappe.cache.pipeline()
+	pipe.incr(key)
+	pipe.expire(key, window, nx=True)
+	count, _started = pipe.execute()
+	return cint(count)
 
 
 # --------------------------------------------------------------------------------------------- look-up
@@ -85,7 +95,7 @@ def case_for_number(case_number: str | None, last_four: str | None) -> str | Non
 	"""The case whose number is ``case_number`` and one of whose applicants' phones ends in ``last_four``."""
 	case_number = tracking.case_number_key(case_number)
 	last_four = tracking.digits(last_four)
-	limit = cint(frappe.db.get_single_value("ZZ Settings", "tracking_failures_per_case"))
+	limit = cint(setting("tracking_failures_per_case"))
 	failures_key = f"zz-track:fail:{case_number or NO_TOKEN}"
 	if limit and _count(failures_key, FAILURE_WINDOW, peek=True) >= limit:
 		return None
@@ -180,9 +190,38 @@ def public_facts(name: str) -> dict:
 	}
 
 
+# the page as sent, per token and language: a burst of scans of one receipt costs one render a minute
+PAGE_KEY = "zz-track:page:{0}"
+
+
+def kept_page(token: str, lang: str) -> str | None:
+	if not tracking.well_formed(token):
+		return None
+	# the plain Redis command: the page is kept as its text, not pickled per request like Frappe's values
+	html = redis.Redis.hget(frappe.cache, frappe.cache.make_key(PAGE_KEY.format(token)), lang)
+	return html.decode() if html is not None else None
+
+
+def keep_page(token: str, lang: str, html: str):
+	key = frappe.cache.make_key(PAGE_KEY.format(token))
+	pipe = frappe.cache.pipeline()
+	pipe.hset(key, lang, html)
+	pipe.expire(key, VIEW_SECONDS)
+	pipe.execute()
+
+
 def forget_view(doc, method=None):
-	"""ZZ Case on_change: the next page shows the case as now stored."""
+	"""ZZ Case on_change: the next page shows the case as now stored (also under a token just revoked)."""
 	frappe.cache.delete_value(VIEW_KEY.format(doc.name))
+	before = doc.get_doc_before_save() if hasattr(doc, "get_doc_before_save") else None
+	forget_pages(doc.get("tracking_token"), before.get("tracking_token") if before else None)
+
+
+def forget_pages(*tokens: str | None):
+	"""The kept pages of these tokens: a revoked code stops working at once."""
+	keys = [frappe.cache.make_key(PAGE_KEY.format(token)) for token in set(tokens) - {None, ""}]
+	if keys:
+		frappe.cache.delete(*keys)
 
 
 def public_milestones() -> dict[str, str]:

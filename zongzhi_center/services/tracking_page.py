@@ -6,7 +6,9 @@ time, measured with cProfile. A citizen's scan needs none of it. Here `/track` a
 recognised by a plain pattern before Frappe's route rules (the `website_path_resolver` hook, which hands
 every other path to Frappe's own resolver), and rendered by `TrackingPage` (a `page_renderer`) from the
 template Jinja compiles once per worker — with the same context (www/track.py) and the same headers
-(tracking.after_request) as before.
+(tracking.after_request) as before. A case's page, once rendered, is kept per token and language with the
+case's public facts (services/tracking.py: forgotten whenever the case changes), so the scans a receipt
+brings cost a rate count and one Redis read.
 """
 
 import re
@@ -43,12 +45,26 @@ class TrackingPage:
 		return bool(self.match)
 
 	def render(self) -> Response:
+		from zongzhi_center.services import tracking
 		from zongzhi_center.www import track
 
-		if self.match.group(1):
-			frappe.form_dict.token = self.match.group(1)
-		context = frappe._dict(lang=frappe.local.lang)
-		track.get_context(context)
+		token = self.match.group(1)
+		lang = frappe.local.lang
+		if token:
+			frappe.form_dict.token = token
+		context = frappe._dict(lang=lang)
+		if tracking.over_rate(tracking.client_address()):
+			track.refuse_over_rate(context)
+		elif token and (html := tracking.kept_page(token, lang)):
+			return self.response(html, 200)
+		else:
+			track.get_context(context, counted=True)
 		# the request's own translation function: the compiled template keeps its first environment's globals
 		html = template().render(context, _=frappe._)
-		return Response(html, status=context.http_status_code or 200, content_type="text/html; charset=utf-8")
+		if token and context.case:
+			tracking.keep_page(token, lang, html)
+		return self.response(html, context.http_status_code or 200)
+
+	@staticmethod
+	def response(html: str, status: int) -> Response:
+		return Response(html, status=status, content_type="text/html; charset=utf-8")

@@ -139,6 +139,7 @@ class TestPublicTracking(FrappeTestCase):
 
 	def test_unknown_malformed_and_revoked_tokens_get_the_same_404(self):
 		old = self.token()
+		self.assertEqual(fetch(f"/track/{old}")[0], 200)  # its page is kept now, and must go with the code
 		with as_user(self.clerk), self.assertRaises(frappe.PermissionError):
 			reissue_token(self.case.name)
 		with as_user(self.director):

@@ -15,14 +15,13 @@ no_cache = 1
 sitemap = 0
 
 
-def get_context(context):
+def get_context(context, counted: bool = False):
+	"""``counted``: the caller already counted this request against the address's limit."""
 	context.no_breadcrumbs = True
 	context.title = _("Case Progress")
 	context.case = None
-	if tracking.over_rate(tracking.client_address()):
-		context.http_status_code = 429
-		context.message = _("Too many requests. Please wait a minute and try again.")
-		return context
+	if not counted and tracking.over_rate(tracking.client_address()):
+		return refuse_over_rate(context)
 	form = frappe.form_dict
 	if form.get("token"):
 		name = tracking.case_for_token(form.token)
@@ -35,4 +34,13 @@ def get_context(context):
 		context.message = _("No case was found. Check the link, or the case number and the phone digits.")
 		return context
 	context.case = tracking.public_view(name)
+	return context
+
+
+def refuse_over_rate(context):
+	context.no_breadcrumbs = True
+	context.title = _("Case Progress")
+	context.case = None
+	context.http_status_code = 429
+	context.message = _("Too many requests. Please wait a minute and try again.")
 	return context
