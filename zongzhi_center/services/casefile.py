@@ -3,8 +3,8 @@ File" print format: summary, parties, facts, state history, routing log, session
 timeline notes) and every file attached to the case, with a manifest of SHA-256 checksums — as one ZIP,
 kept as a private file on the case. `verify` re-reads it against its manifest.
 
-The build runs as a background job after the archiving commits (wkhtmltopdf takes a few seconds, and
-loads the site's print stylesheet from the running site)."""
+The build runs in the background after the archiving commits, from the outbox row written with it
+(wkhtmltopdf takes a few seconds, and loads the site's print stylesheet from the running site)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,10 @@ PRINT_FORMAT = "ZZ Case File"
 
 
 def schedule(case):
-	frappe.enqueue(
-		"zongzhi_center.services.casefile.build",
-		case_name=case.name,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
-	)
+	# written with the archiving, built after it commits (services/outbox.py): never lost to a queue outage
+	from zongzhi_center.services import outbox
+
+	outbox.record(outbox.CASE_FILE, reference=case, case_name=case.name)
 
 
 def build(case_name: str) -> str:

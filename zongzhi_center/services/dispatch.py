@@ -22,7 +22,7 @@ from frappe.utils import getdate, now_datetime
 
 from zongzhi_center.engine import rota as engine
 from zongzhi_center.permissions.case import is_unscoped
-from zongzhi_center.services import rota, rules
+from zongzhi_center.services import outbox, rota, rules
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
 from zongzhi_center.services.routing import center_people
@@ -173,18 +173,20 @@ def assign(case_name: str, staff_name: str, reason: str | None = None) -> dict:
 	case.handling_department = staff.department
 	case.move_reason = (reason or "").strip() or None
 	case.save()  # as the dispatcher: the routing log, deadlines and every rule of a save apply
-	if earlier and earlier != staff.user:
-		assign_to.remove(CASE, case.name, earlier, ignore_permissions=True)
-	if staff.user and frappe.has_permission(CASE, "read", doc=case, user=staff.user):
-		assign_to.add(
-			{
-				"assign_to": [staff.user],
-				"doctype": CASE,
-				"name": case.name,
-				"description": _("Case {0}: {1}").format(case.case_number, case.title),
-			},
-			ignore_permissions=True,
-		)
+	# the assignees' notices are written with the assignment, not handed to the queue inside the request
+	with outbox.frappe_notices_kept(case):
+		if earlier and earlier != staff.user:
+			assign_to.remove(CASE, case.name, earlier, ignore_permissions=True)
+		if staff.user and frappe.has_permission(CASE, "read", doc=case, user=staff.user):
+			assign_to.add(
+				{
+					"assign_to": [staff.user],
+					"doctype": CASE,
+					"name": case.name,
+					"description": _("Case {0}: {1}").format(case.case_number, case.title),
+				},
+				ignore_permissions=True,
+			)
 	if case.workflow_state == wn.state("accepted") and wn.action("route") in {
 		t.action for t in get_transitions(case)
 	}:

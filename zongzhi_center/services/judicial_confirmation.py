@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import add_days, cint, today
 
 from zongzhi_center.services.notify import notify
+from zongzhi_center.utils import once
 
 # when ZZ Settings names no number of days
 DEFAULT_WARN_DAYS = 7
@@ -41,6 +42,9 @@ def warn_closing(day) -> int:
 		judicial_confirmation_by=["between", [day, add_days(day, warn_days or DEFAULT_WARN_DAYS)]],
 	)
 	for row in rows:
+		# claimed first: a second run of the job at the same moment warns nobody twice
+		if not once.claim("ZZ Mediation Agreement", row.name, "confirmation_warned_on", day):
+			continue
 		notify(
 			[frappe.db.get_value("ZZ Stationed Staff", row.mediator, "user")],
 			frappe.get_doc("ZZ Mediation Agreement", row.name),
@@ -48,9 +52,7 @@ def warn_closing(day) -> int:
 				"Case {0}: the parties may apply to the court for judicial confirmation of its agreement until {1}."
 			).format(row.case_number, frappe.format(row.judicial_confirmation_by, "Date")),
 		)
-		frappe.db.set_value(
-			"ZZ Mediation Agreement", row.name, "confirmation_warned_on", day, update_modified=False
-		)
+		once.keep()
 	return len(rows)
 
 

@@ -1,9 +1,12 @@
-"""System notifications about a case (or a consultation), created after the transaction commits: a rolled-back action
-notifies nobody. The texts name the case by its number only — never a party's name or phone."""
+"""System notifications about a case (or a consultation), created after the transaction commits, through the
+outbox (services/outbox.py): a rolled-back action notifies nobody, a committed one everybody, once. The texts
+name the case by its number only — never a party's name or phone."""
 
 from __future__ import annotations
 
 import frappe
+
+from zongzhi_center.services import outbox
 
 
 def notify(users, doc, subject: str, kind: str = "Alert"):
@@ -12,15 +15,15 @@ def notify(users, doc, subject: str, kind: str = "Alert"):
 	recipients = sorted({user for user in users if user not in skip})
 	if not recipients:
 		return
-	frappe.enqueue(
-		"zongzhi_center.services.notify.create_notifications",
+	# written with the change it tells of, and made after it commits: a queue outage delays it, never loses it
+	outbox.record(
+		outbox.NOTIFICATION,
+		reference=doc,
 		users=recipients,
 		document_type=doc.doctype,
 		document_name=doc.name,
 		subject=subject,
 		kind=kind,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
 	)
 
 

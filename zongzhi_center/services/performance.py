@@ -12,6 +12,7 @@ from frappe.utils import add_days, today
 
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.notify import notify
+from zongzhi_center.utils import once
 
 MISSED = "Missed"
 # how many days before an obligation's due date the mediator is reminded of it
@@ -82,7 +83,10 @@ def remind_due_obligations(days: int = REMIND_DAYS):
 			["docstatus", "mediator", "case", "case_number"],
 			as_dict=True,
 		)
-		if agreement.docstatus != 1:
+		# claimed first: a second run of the job at the same moment reminds nobody twice
+		if agreement.docstatus != 1 or not once.claim(
+			"ZZ Agreement Obligation", row.name, "reminded_on", today()
+		):
 			continue
 		notify(
 			[frappe.db.get_value("ZZ Stationed Staff", agreement.mediator, "user")],
@@ -91,9 +95,7 @@ def remind_due_obligations(days: int = REMIND_DAYS):
 				agreement.case_number, row.content, frappe.format(row.due_date, "Date")
 			),
 		)
-		frappe.db.set_value(
-			"ZZ Agreement Obligation", row.name, "reminded_on", today(), update_modified=False
-		)
+		once.keep()
 
 
 def mark_missed_obligations():
@@ -112,13 +114,12 @@ def mark_missed_obligations():
 		distinct=True,
 	)
 	for name in names:
-		doc = frappe.get_doc("ZZ Mediation Agreement", name)
-		if doc.docstatus != 1:
-			continue
+		# locked and read as last stored: a second run at the same moment waits, then finds it marked
+		doc = frappe.get_doc("ZZ Mediation Agreement", name, for_update=True)
 		before_status = doc.fulfilment_status
-		if not doc.update_obligation_status():
-			continue
-		doc.db_set("fulfilment_status", doc.fulfilment_status, update_modified=False)
-		for row in doc.obligations:
-			row.db_set("status", row.status, update_modified=False)
-		note_status(doc, before_status)
+		if doc.docstatus == 1 and doc.update_obligation_status():
+			doc.db_set("fulfilment_status", doc.fulfilment_status, update_modified=False)
+			for row in doc.obligations:
+				row.db_set("status", row.status, update_modified=False)
+			note_status(doc, before_status)
+		once.keep()

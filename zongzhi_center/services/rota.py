@@ -159,6 +159,8 @@ def mark_absences(day: date | None = None, commit: bool = True) -> int:
 			else ("Full Day", slot.half_day)
 		)
 		recorded = {"staff": slot.parent, "attendance_date": day, "half_day": ["in", halves]}
+		# a second run of the job at the same moment waits here, then finds the absence recorded
+		frappe.db.sql("select name from `tabZZ Stationed Staff` where name = %s for update", (slot.parent,))
 		if frappe.db.exists("ZZ Staff Attendance", recorded):
 			continue
 		frappe.get_doc(

@@ -43,6 +43,7 @@ class ZZSisterSystem(Document):
 	def on_trash(self):
 		if self.webhook and frappe.db.exists("Webhook", self.webhook):
 			frappe.db.set_value("Webhook", self.webhook, "enabled", 0)
+			frappe.db.after_commit.add(forget_cached_webhooks)  # set_value runs no hook of the Webhook
 
 	def webhook_name(self) -> str:
 		name = _("Case Status to {0}").format(self.system_name)
@@ -54,6 +55,7 @@ class ZZSisterSystem(Document):
 		if not self.callback_url:
 			if self.webhook and frappe.db.exists("Webhook", self.webhook):
 				frappe.db.set_value("Webhook", self.webhook, "enabled", 0)
+				frappe.db.after_commit.add(forget_cached_webhooks)  # set_value runs no hook of the Webhook
 			return
 		webhook = (
 			frappe.get_doc("Webhook", self.webhook)
@@ -80,5 +82,13 @@ class ZZSisterSystem(Document):
 		webhook.request_url = self.callback_url
 		webhook.enabled = int(bool(self.enabled))
 		webhook.save(ignore_permissions=True)
+		# Frappe forgets its cached list of webhooks when one is saved, before the commit: a case saved meanwhile
+		# in another request caches the list again without this one, and its calls would not be made until
+		# the next change of a webhook. Forgotten once more after the commit.
+		frappe.db.after_commit.add(forget_cached_webhooks)
 		if self.webhook != webhook.name:
 			self.db_set("webhook", webhook.name, update_modified=False)
+
+
+def forget_cached_webhooks():
+	frappe.cache.delete_value("webhooks")
