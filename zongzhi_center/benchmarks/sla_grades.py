@@ -12,6 +12,11 @@ grade acted on, next check). Then it times:
 - a run looking at every running case from its row, as after a rule, calendar or setting changed;
 - the baseline: what the job did before, per case load the document, refresh it and store it, measured
   on a sample and scaled to N.
+
+On a site that holds other running cases (the city-scale site's generated ones, another benchmark's), the
+runs are limited to the benchmark's cases (``cases=``), and the run over every case marks the benchmark's
+cases as due for a check instead of marking the whole site for a recheck: every one of them is then read,
+refreshed and written (its next check moves), as after a rule change that moves their deadlines.
 """
 
 import cProfile
@@ -60,6 +65,10 @@ def run(n: int = 100000, sample: int = 500, seed: int = 7, profile: bool = False
 		}
 	).insert(ignore_permissions=True)
 	frappe.db.commit()
+	# the new rule marked every running case for a recheck: on a site whose scheduler runs, the next run
+	# would look at (and act on) every other running case of the site; the benchmark's rule applies to its
+	# own cases only
+	frappe.cache().delete_value(sla.RECHECK_KEY)
 	rules.clear_cache()
 	# just after the office closes, when the day's deadlines pass and grades change: the busiest run
 	now = datetime.combine(getdate(), dtime(17, 31))
@@ -71,21 +80,44 @@ def run(n: int = 100000, sample: int = 500, seed: int = 7, profile: bool = False
 
 		# the benchmark's own rule marked every case for a recheck: the scheduler's run since did that
 		frappe.cache().delete_value(sla.RECHECK_KEY)
-		began = time.perf_counter()
-		counts = sla.update_open_cases(now=now)
-		steady = time.perf_counter() - began
-		print(f"scheduled run (next check come): {steady:.2f} s; {counts}")
-
-		began = time.perf_counter()
-		again = sla.update_open_cases(now=now)
-		print(f"the same run again: {time.perf_counter() - began:.2f} s; {again}")
-
-		sla.recheck_all()
+		# a site holding other running cases (another benchmark's, a city's generated ones) keeps them as
+		# they are: where some of them are due for a check at the benchmark's moment, the runs are limited
+		# to the benchmark's cases; otherwise the runs are the scheduler's, which finds only the benchmark's
+		scope = scope_of(names, now)
 		profiler = cProfile.Profile() if profile else None
 		began = time.perf_counter()
 		if profiler:
 			profiler.enable()
-		full = sla.update_open_cases(now=now)
+		counts = sla.update_open_cases(now=now, cases=scope)
+		steady = time.perf_counter() - began
+		if profiler:
+			profiler.disable()
+			pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+		print(f"scheduled run (next check come): {steady:.2f} s; {counts}")
+
+		began = time.perf_counter()
+		again = sla.update_open_cases(now=now, cases=scope_of(names, now))
+		print(f"the same run again: {time.perf_counter() - began:.2f} s; {again}")
+
+		if others_running():
+			# every one of the benchmark's running cases looked at, as a recheck looks at every case
+			began = time.perf_counter()
+			frappe.db.sql(
+				"""update `tabZZ Case` set sla_next_check = %s
+				where name like %s and sla_status in %s""",
+				(now, f"{PREFIX}%", sla.RUNNING),
+			)
+			frappe.db.commit()
+			print(
+				f"(one UPDATE of the same cases' next check, bare SQL: {time.perf_counter() - began:.1f} s)"
+			)
+		else:
+			sla.recheck_all()
+		profiler = cProfile.Profile() if profile else None
+		began = time.perf_counter()
+		if profiler:
+			profiler.enable()
+		full = sla.update_open_cases(now=now, cases=scope_of(names, now))
 		everything = time.perf_counter() - began
 		if profiler:
 			profiler.disable()
@@ -109,6 +141,33 @@ def run(n: int = 100000, sample: int = 500, seed: int = 7, profile: bool = False
 		print(f"ratio every case from rows / baseline: {everything / baseline:.3f}x")
 	finally:
 		cleanup(tree, category.name, rule.name)
+
+
+def others_running() -> bool:
+	"""Whether the site holds running cases that are not the benchmark's."""
+	return bool(
+		frappe.db.sql(
+			"select 1 from `tabZZ Case` where sla_status in %s and name not like %s limit 1",
+			(sla.RUNNING, f"{PREFIX}%"),
+		)
+	)
+
+
+def scope_of(names: list[str], now) -> list[str] | None:
+	scope = names if others_due(now) else None
+	print("run limited to the benchmark's cases" if scope else "run as the scheduler's (no other case due)")
+	return scope
+
+
+def others_due(now) -> bool:
+	"""Whether running cases that are not the benchmark's are due for a check at ``now``."""
+	return bool(
+		frappe.db.sql(
+			"""select 1 from `tabZZ Case` where sla_status in %s and sla_next_check <= %s
+			and name not like %s limit 1""",
+			(sla.RUNNING, now, f"{PREFIX}%"),
+		)
+	)
 
 
 def insert_cases(n: int, tree, category: str, as_of, rng) -> list[str]:
@@ -197,6 +256,8 @@ def cleanup(tree, category: str, rule: str):
 		frappe.db.commit()
 	frappe.delete_doc("ZZ Deadline Rule", rule, force=True, ignore_permissions=True)
 	frappe.delete_doc("ZZ Case Category", category, force=True, ignore_permissions=True)
+	# kept before delete_committed, which begins by rolling back
+	frappe.db.commit()
 	delete_committed(tree, [])
 	frappe.cache().delete_value(sla.RECHECK_KEY)
 	rules.clear_cache()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 from frappe.utils import add_days, cint, today
 
 from zongzhi_center.engine.deadlines import GRADE_DUE_SOON, GRADE_MODERATE, GRADE_OVERDUE, GRADE_SERIOUS
@@ -25,8 +26,11 @@ GRADE_COLOURS = {
 OVERDUE_GROUND = "Overdue Case"
 
 
-def act_on_grade(case, grade: str, rule) -> None:
-	"""Called once, under the case's row lock, when the case first reaches ``grade``."""
+def act_on_grade(case, grade: str, rule) -> str | None:
+	"""Called once, under the case's row lock, when the case first reaches ``grade``. ``case`` is its
+	document or its row as the deadline job reads it (services/sla.py CaseRow): the same notices either
+	way. Returns what the case's timeline is to note (an Info comment), for the caller to add: the job adds
+	those of many cases at once."""
 	from zongzhi_center.services.sla import overdue_recipients
 
 	number = case.case_number
@@ -46,7 +50,10 @@ def act_on_grade(case, grade: str, rule) -> None:
 			_("Case {0} is moderately overdue: its time limit ended {1}").format(number, due_text(case)),
 		)
 	elif grade == GRADE_SERIOUS:
-		case.db_set("on_director_list", 1, update_modified=False)
+		if isinstance(case, Document):
+			frappe.db.set_value("ZZ Case", case.name, "on_director_list", 1, update_modified=False)
+		# a row's caller stores it with the case's deadline fields
+		case.on_director_list = 1
 		notice = draft_supervision_notice(case)
 		message = (
 			_(
@@ -56,20 +63,20 @@ def act_on_grade(case, grade: str, rule) -> None:
 			else _("Case {0} is seriously overdue: it is on the director's list").format(number)
 		)
 		notify([*overdue_recipients(case), *directors(case)], case, message)
-		case.add_comment("Info", message)
+		return message
+	return None
 
 
 def handlers(case) -> list[str]:
-	users = [case.first_receiver, case.get("assignee_user")]
-	if case.assigned_mediator:
-		users.append(frappe.db.get_value("ZZ Stationed Staff", case.assigned_mediator, "user"))
-	return users
+	from zongzhi_center.services.sla import mediator_user
+
+	return [case.first_receiver, case.get("assignee_user"), mediator_user(case)]
 
 
 def directors(case) -> list[str]:
-	from zongzhi_center.services.routing import center_people
+	from zongzhi_center.services.sla import people_at
 
-	return center_people(case.current_center, (wn.CENTER_DIRECTOR,))
+	return people_at(case.current_center, (wn.CENTER_DIRECTOR,))
 
 
 def due_text(case) -> str:
