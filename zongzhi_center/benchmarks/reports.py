@@ -26,6 +26,7 @@ from frappe.desk.query_report import run as run_report
 from frappe.utils import add_days, getdate, today
 
 from zongzhi_center.benchmarks import require_test_site
+from zongzhi_center.services import case_count
 from zongzhi_center.setup.indexes import ensure_indexes
 from zongzhi_center.tests.factories import (
 	as_user,
@@ -121,10 +122,16 @@ def existing_world() -> frappe._dict | None:
 	if not frappe.db.exists("ZZ Center", county):
 		return None
 
-	def user_of(center):
-		return frappe.db.get_value("User Permission", {"allow": "ZZ Center", "for_value": center}, "user")
+	def user_of(center, role):
+		# the county also has the sister system's user (city_scale.py): the one with the role
+		users = frappe.get_all(
+			"User Permission", filters={"allow": "ZZ Center", "for_value": center}, pluck="user"
+		)
+		return next((u for u in users if role in frappe.get_roles(u)), None)
 
-	return frappe._dict(director=user_of(county), clerk=user_of(f"{MARKER}镇0"))
+	return frappe._dict(
+		director=user_of(county, "ZZ Center Director"), clerk=user_of(f"{MARKER}镇0", "ZZ Intake Clerk")
+	)
 
 
 def measure(world, rounds: int):
@@ -233,6 +240,7 @@ def generate(n: int, world) -> None:
 			flush(cursor, case_sql, cases, history_sql, history)
 	flush(cursor, case_sql, cases, history_sql, history)
 	generate_visits_and_leads(n // 10, world, rng, now)
+	case_count.rebuild()  # the cases went in without their controller: each centre's count again
 	frappe.db.commit()
 
 
@@ -326,6 +334,8 @@ def cleanup() -> None:
 			frappe.db.commit()
 			if not deleted:
 				break
+	case_count.rebuild()  # the cases went out without their controller
+	frappe.db.commit()
 	# get_all: the benchmark's own records, found by the marker in their centre's name
 	centers = frappe.get_all(
 		"ZZ Center", filters={"name": ["like", f"{MARKER}%"]}, pluck="name", order_by="lft desc"

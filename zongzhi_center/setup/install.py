@@ -21,6 +21,10 @@ def after_migrate():
 	from zongzhi_center.setup.indexes import ensure_indexes
 
 	ensure_indexes()
+	# each centre's number of cases, the case list's total (services/case_count.py)
+	from zongzhi_center.services.case_count import ensure_table
+
+	ensure_table()
 	# print formats named in the user's language in the print view's picker (services/record_titles.py)
 	from zongzhi_center.services.record_titles import show_user_names_in_links, translate_print_format_names
 
