@@ -30,7 +30,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from zongzhi_center.benchmarks import require_test_site_config
 
 # wrk's Lua: one request per call — where the path writes, a body with its own external id and people (valid
-# GB 11643 ID numbers drawn at random, so that no person gathers thousands of cases) — and p95 at the end
+# GB 11643 ID numbers and mobile numbers drawn at random, so that no person — by ID number, or by name and
+# phone — gathers thousands of cases) — and p95 at the end
 LUA = r"""
 local counter = 0
 local method, path, body_template, auth, run = @METHOD@, @PATH@, @BODY@, @AUTH@, @RUN@
@@ -51,6 +52,8 @@ function request()
 		body = string.gsub(body_template, "{{n}}", run .. "-" .. math.random(1, 1000000000) .. "-" .. counter)
 		body = string.gsub(body, "{{id1}}", id_number(math.random(1, 1000000000)))
 		body = string.gsub(body, "{{id2}}", id_number(math.random(1, 1000000000)))
+		body = string.gsub(body, "{{phone1}}", string.format("139%08d", math.random(0, 99999999)))
+		body = string.gsub(body, "{{phone2}}", string.format("137%08d", math.random(0, 99999999)))
 	end
 	return wrk.format(method, path, headers, body)
 end
@@ -92,14 +95,14 @@ def intake_body() -> str:
 				"party_type": "Person",
 				"party_name": "王基准",
 				"id_number": "{{id1}}",
-				"phone": "13973612817",
+				"phone": "{{phone1}}",
 			},
 			{
 				"party_role": "Respondent",
 				"party_type": "Person",
 				"party_name": "李基准",
 				"id_number": "{{id2}}",
-				"phone": "13712345678",
+				"phone": "{{phone2}}",
 			},
 		],
 	}
