@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import cint
 
 from zongzhi_center.exceptions import LibraryError
-from zongzhi_center.services import library
+from zongzhi_center.services import case_form, library
 from zongzhi_center.services.case_states import closed_case_states
 
 KINDS = ("Typical Case", "Policy", "Law", "Regulation")
@@ -77,14 +77,7 @@ def similar_cases(case: str, limit: int = 5) -> list[dict]:
 @frappe.whitelist()
 def case_library(case: str) -> dict:
 	"""What the case form shows: similar typical cases, and whether the user may draft one from the case."""
-	doc = _readable_case(case)
-	can_read = frappe.has_permission(library.DOCTYPE, "read")
-	return {
-		"similar": similar_cases(case) if can_read else [],
-		"can_draft": bool(
-			frappe.has_permission(library.DOCTYPE, "create") and doc.workflow_state in closed_case_states()
-		),
-	}
+	return case_form.library_panel(_readable_case(case))
 
 
 @frappe.whitelist(methods=["POST"])

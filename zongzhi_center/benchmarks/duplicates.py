@@ -1,6 +1,8 @@
 """Possible duplicates (重复访) for a person with 1,000 earlier cases, as the township clerk's form load meets
-it, against a plain list of 20 cases in the same run; and, once, the unbounded way (every case checked
-for permission one by one, every one's facts compared) for comparison.
+it, against a plain list of 20 cases in the same run; the previous way (every candidate's name checked by a
+list query and its facts and parties read, the same ID number's cases ranked in Python), whose answer must
+be the same; and, once, the unbounded way (every case checked for permission one by one, every one's facts
+compared) for comparison.
 
 	cd ~frappe/frappe-bench/sites && ../env/bin/python /path/to/zongzhi_center/benchmarks/duplicates.py \
 		--site zongzhi-test.localhost [-n 1000] [--repeat 20]
@@ -14,6 +16,8 @@ import argparse
 import json
 import statistics
 import time
+
+from frappe.utils import cint
 
 from zongzhi_center.benchmarks import require_test_site
 
@@ -130,6 +134,36 @@ def main():
 				args.repeat,
 			)
 
+			def previous():
+				doc = frappe.get_doc("ZZ Case", new)
+				doc.check_permission("read")
+				settings = frappe.get_cached_doc("ZZ Settings")
+				linked = {row.linked_case for row in doc.linked_cases} | {doc.merged_into}
+				names = petitions.readable(
+					[n for n in petitions.candidates(doc, settings) if n not in linked]
+				)
+				found, more = duplicates.best(
+					petitions.record_of(doc),
+					petitions.records(names),
+					threshold=cint(settings.duplicate_threshold) or 70,
+					limit=cint(settings.duplicate_suggestions) or 20,
+				)
+				frappe.get_all(
+					"ZZ Case",
+					filters={"name": ["in", [s.name for s in found]]},
+					fields=petitions.SHOWN_FIELDS,
+				)
+				return [(s.name, s.score, s.reasons) for s in found], more
+
+			prev_med, prev_max = timed(previous, args.repeat)
+			count_med, count_max = timed(
+				lambda: petitions.count_for(frappe.get_doc("ZZ Case", new)), args.repeat
+			)
+			now = [(s["name"], s["score"], s["reasons"]) for s in answer["suggestions"]]
+			before_answer = previous()
+			same = [(n, sc) for n, sc, _r in now] == [(n, sc) for n, sc, _r in before_answer[0]]
+			same = same and more == before_answer[1]
+
 			def unbounded():
 				doc = frappe.get_doc("ZZ Case", new)
 				names = [
@@ -148,6 +182,11 @@ def main():
 		print(f"suggest_duplicates:            median {med:.1f} ms, max {worst:.1f} ms")
 		print(f"form load (get_doc + suggest): median {form_med:.1f} ms, max {form_max:.1f} ms")
 		print(f"ratio suggest / baseline:      {med / base_med:.1f}x")
+		print(f"the previous way:              median {prev_med:.1f} ms, max {prev_max:.1f} ms")
+		print(
+			f"  now / previous:              {med / prev_med:.2f}x; the same suggestions: {'yes' if same else 'NO'}"
+		)
+		print(f"the form's count at intake:    median {count_med:.1f} ms, max {count_max:.1f} ms")
 		print(f"unbounded, as before (once, cold): {old_ms:.0f} ms for {before} suggestions")
 		print("under 300 ms:", "yes" if form_max < 300 else "NO")
 	finally:

@@ -29,6 +29,10 @@ CALL_CHANNELS = frozenset({"Phone", "12345 Hotline"})
 PETITION_SOURCE = "Petition Source"
 SAME_PERSON_REASONS = frozenset({"same ID number", "same name and phone"})
 LINK_RELATIONS = ("Same Person", "Same Matter")
+# what the ZZ Case has_permission hooks judge a case by, read with the candidates
+PERMISSION_FIELDS = ("handling_department", "current_center", "owner")
+# what a suggestion shows of the earlier case
+SHOWN_FIELDS = ["case_number", "title", "workflow_state", "current_center", "source", "received_at"]
 
 
 # ---------------------------------------------------------------- keys
@@ -71,20 +75,28 @@ def applicant_keys(case) -> tuple[list[str], list[str]]:
 	)
 
 
-def cases_of_same_person(case, fields: str = "c.name") -> list[dict]:
+def cases_of_same_person(case, fields: str = "c.name", group_by: str | None = None) -> list[dict]:
 	"""Cases (not merged away) whose applicants share an ID number, or a name and phone, with this case's
 	applicants — whoever may read them: these answer counters, never content. One step of expansion
 	joins the two: a case with the phone only finds the cases with the ID number the phone was seen with."""
 	id_keys, np_keys = applicant_keys(case)
 	if not (id_keys or np_keys):
 		return []
-	for row in matching_applicants(id_keys, np_keys, "p.id_key, p.name_phone_key", case.name):
-		id_keys = sorted({*id_keys, row.id_key} - {None, ""})
-		np_keys = sorted({*np_keys, row.name_phone_key} - {None, ""})
-	return matching_applicants(id_keys, np_keys, fields, case.name)
+	found_ids, found_phones = set(id_keys), set(np_keys)
+	seen = matching_applicants(id_keys, np_keys, "p.id_key, p.name_phone_key", case.name)
+	if not seen:
+		return []  # a person new to the centres: the expansion has nothing to add either
+	for row in seen:
+		found_ids.add(row.id_key)
+		found_phones.add(row.name_phone_key)
+	return matching_applicants(
+		sorted(found_ids - {None, ""}), sorted(found_phones - {None, ""}), fields, case.name, group_by
+	)
 
 
-def matching_applicants(id_keys, np_keys, fields: str, exclude: str | None) -> list[dict]:
+def matching_applicants(
+	id_keys, np_keys, fields: str, exclude: str | None, group_by: str | None = None
+) -> list[dict]:
 	conditions, values = [], {"name": exclude or "", "applicant": "Applicant"}
 	if id_keys:
 		conditions.append("p.id_key in %(id_keys)s")
@@ -97,7 +109,8 @@ def matching_applicants(id_keys, np_keys, fields: str, exclude: str | None) -> l
 		from `tabZZ Case Party` p join `tabZZ Case` c on c.name = p.parent
 		where p.parenttype = 'ZZ Case' and p.parentfield = 'parties' and p.party_role = %(applicant)s
 			and ({" or ".join(conditions)}) and c.name != %(name)s
-			and (c.merged_into is null or c.merged_into = '')""",
+			and (c.merged_into is null or c.merged_into = '')
+		{f"group by {group_by}" if group_by else ""}""",
 		values,
 		as_dict=True,
 	)
@@ -113,20 +126,24 @@ def apply_counters(case) -> None:
 	The counters are the person's earlier visits and calls: a first visit is none, so the case being
 	registered is not counted in them."""
 	set_party_keys(case)
-	earlier = cases_of_same_person(case, "c.name, c.channel, c.matter_type, c.source, c.tier")
-	case.repeat_visits = sum(1 for c in earlier if c.channel in VISIT_CHANNELS)
-	case.repeat_calls = sum(1 for c in earlier if c.channel in CALL_CHANNELS)
+	# the earlier cases by what the counters ask of them, counted in the database: a person with many cases
+	# is a few rows, not one a case
+	kinds = "c.channel, c.matter_type, c.source, c.tier"
+	earlier = cases_of_same_person(case, f"{kinds}, count(distinct c.name) as cases", group_by=kinds)
+	case.repeat_visits = sum(c.cases for c in earlier if c.channel in VISIT_CHANNELS)
+	case.repeat_calls = sum(c.cases for c in earlier if c.channel in CALL_CHANNELS)
 	case.is_repeat_petition = int(is_petition(case) and any(is_petition(frappe._dict(c)) for c in earlier))
 	# 越级访 is a petition (信访事项) first brought above the level it should first go to. 访源 is only the
 	# door: every walk-in comes through it, and a dispute brought to the county centre's window is not a
 	# petition skipping a level.
-	entry = frappe.db.get_single_value("ZZ Settings", "petition_entry_level") or "Township"
-	tier = case.tier or frappe.db.get_value("ZZ Center", case.receiving_center, "level")
-	case.is_over_level = int(
-		case.matter_type == "Petition"
-		and levels.rank(tier) > levels.rank(entry)
-		and not any(levels.rank(c.tier) <= levels.rank(entry) for c in earlier)
-	)
+	case.is_over_level = 0
+	if case.matter_type == "Petition":
+		entry = frappe.db.get_single_value("ZZ Settings", "petition_entry_level") or "Township"
+		tier = case.tier or frappe.db.get_value("ZZ Center", case.receiving_center, "level")
+		case.is_over_level = int(
+			levels.rank(tier) > levels.rank(entry)
+			and not any(levels.rank(c.tier) <= levels.rank(entry) for c in earlier)
+		)
 
 
 # ---------------------------------------------------------------- suggestions
@@ -149,14 +166,16 @@ def record_of(doc, parties=None) -> duplicates.CaseRecord:
 	)
 
 
-def records(names: list[str]) -> list[duplicates.CaseRecord]:
-	"""The candidates in two queries, not a whole case document (every child table) each."""
+def records(names: list[str], shown: dict | None = None) -> list[duplicates.CaseRecord]:
+	"""The candidates in two queries, not a whole case document (every child table) each; with ``shown``,
+	the fields a suggestion shows are read in the same query and kept there by name."""
 	if not names:
 		return []
+	fields = ["name", "title", "facts", "source"] + (SHOWN_FIELDS if shown is not None else [])
 	# get_all: the candidates were checked one by one for read permission
-	rows = frappe.get_all(
-		"ZZ Case", filters={"name": ["in", names]}, fields=["name", "title", "facts", "source"]
-	)
+	rows = frappe.get_all("ZZ Case", filters={"name": ["in", names]}, fields=fields)
+	if shown is not None:
+		shown.update({row.name: {f: row[f] for f in SHOWN_FIELDS} for row in rows})
 	parties: dict[str, list] = {}
 	for party in frappe.get_all(
 		"ZZ Case Party",
@@ -171,9 +190,14 @@ def records(names: list[str]) -> list[duplicates.CaseRecord]:
 def candidates(doc, settings) -> list[str]:
 	"""Cases worth comparing: the same person (by key), a shared respondent (by key), and the latest
 	cases of the same category — bounded (ZZ Settings), so suggesting stays fast on millions of cases."""
+	return sorted({c.name for c in cases_of_same_person(doc)} | matter_candidates(doc, settings))
+
+
+def matter_candidates(doc, settings) -> set[str]:
+	"""Cases of the same matter: a shared respondent (by key), and the latest cases of the same category."""
 	limit = cint(settings.duplicate_candidates) or 300
 	since = add_days(now_datetime(), -(cint(settings.duplicate_lookback_days) or 365))
-	names = {c.name for c in cases_of_same_person(doc)}
+	names = set()
 	respondent_keys = sorted({p.name_key for p in doc.parties if p.party_role == "Respondent" and p.name_key})
 	if respondent_keys:
 		names |= set(
@@ -195,7 +219,7 @@ def candidates(doc, settings) -> list[str]:
 				pluck="name",
 			)
 		)
-	return sorted(names)
+	return names
 
 
 def readable(names: list[str]) -> list[str]:
@@ -207,17 +231,28 @@ def readable(names: list[str]) -> list[str]:
 	rows = frappe.get_list(
 		"ZZ Case",
 		filters={"name": ["in", names]},
-		fields=["name", "handling_department", "current_center", "owner"],
+		fields=["name", *PERMISSION_FIELDS],
 		limit_page_length=0,
 		order_by=None,
 	)
+	return [row.name for row in allowed_by_hooks(rows)]
+
+
+def allowed_by_hooks(rows: list) -> list:
+	"""The rows (with ``PERMISSION_FIELDS``) the ZZ Case ``has_permission`` hooks do not refuse to the user.
+	The hooks judge a case by those fields alone, so one verdict serves every case with the same values: a
+	person's hundreds of cases at one centre are judged once."""
 	user = frappe.session.user
-	hooks = frappe.get_hooks("has_permission").get("ZZ Case", [])
-	return [
-		row.name
-		for row in rows
-		if all(frappe.get_attr(hook)(row, "read", user) is not False for hook in hooks)
-	]
+	hooks = [frappe.get_attr(hook) for hook in frappe.get_hooks("has_permission").get("ZZ Case", [])]
+	verdicts: dict[tuple, bool] = {}
+
+	def allowed(row) -> bool:
+		key = tuple(row.get(f) for f in PERMISSION_FIELDS)
+		if key not in verdicts:
+			verdicts[key] = all(hook(row, "read", user) is not False for hook in hooks)
+		return verdicts[key]
+
+	return [row for row in rows if allowed(row)]
 
 
 def suggest(case_name: str) -> dict:
@@ -225,41 +260,136 @@ def suggest(case_name: str) -> dict:
 	``duplicate_suggestions`` best (ZZ Settings), and how many more there are."""
 	doc = frappe.get_doc("ZZ Case", case_name)
 	doc.check_permission("read")
-	linked = {row.linked_case for row in doc.linked_cases} | {doc.merged_into}
-	settings = frappe.get_cached_doc("ZZ Settings")
-	names = readable([n for n in candidates(doc, settings) if n not in linked])
-	threshold = cint(settings.duplicate_threshold) or 70
-	limit = cint(settings.duplicate_suggestions) or 20
-	found, more = duplicates.best(record_of(doc), records(names), threshold=threshold, limit=limit)
-	info = {
-		r.name: r
-		for r in frappe.get_all(
-			"ZZ Case",
-			filters={"name": ["in", [s.name for s in found] or [""]]},
-			fields=[
-				"name",
-				"case_number",
-				"title",
-				"workflow_state",
-				"current_center",
-				"source",
-				"received_at",
-			],
-		)
-	}
+	return suggest_for(doc)
+
+
+def suggest_for(doc) -> dict:
+	"""The suggestions for a case the user may read (checked by the caller: the form's load, or above).
+
+	A person may have hundreds of cases on file. Those sharing an applicant's ID number score the highest
+	whatever their facts, so they are counted and ranked in the database (on the party rows' indexed keys,
+	through the user's list permissions) and only the ones shown are read and compared for the reasons. The
+	facts are compared for the rest: the person's other cases (name and phone, or found through a key seen
+	with theirs; the latest ``duplicate_candidates``) and the same matter's (respondent, category)."""
+	new = record_of(doc)
+	shown_fields: dict[str, dict] = {}
+	ranked = ranked_candidates(doc, new, shown_fields)
+	limit = cint(frappe.get_cached_doc("ZZ Settings").duplicate_suggestions) or 20
+	shown, more = ranked[:limit], len(ranked) - min(len(ranked), limit)
+
+	# the facts of the shown cases of the same ID number: compared for the reasons alone
+	to_read = [name for _score, name, found in shown if found is None]
+	by_name = {old.name: old for old in records(to_read, shown_fields)}
+	found = [s or duplicates.compare(new, by_name[name]) for _score, name, s in shown if s or name in by_name]
 	return {
 		"suggestions": [
 			{
-				**info[s.name],
+				"name": s.name,
+				**shown_fields[s.name],
 				"score": s.score,
 				"relation": "Same Person" if set(s.reasons) & SAME_PERSON_REASONS else "Same Matter",
 				"reasons": [reason_text(r) for r in s.reasons],
 			}
 			for s in found
-			if s.name in info
 		],
 		"more": more,
 	}
+
+
+def count_for(doc) -> int:
+	"""How many earlier cases the user may read reach the suggestion score (what the form says at intake)."""
+	return len(ranked_candidates(doc, record_of(doc), {}))
+
+
+def ranked_candidates(doc, new: duplicates.CaseRecord, shown_fields: dict) -> list[tuple]:
+	"""(score, name, suggestion) of every candidate reaching the threshold, best first; the suggestion is
+	None for a case of the same ID number, whose facts are not read here."""
+	linked = {row.linked_case for row in doc.linked_cases} | {doc.merged_into}
+	settings = frappe.get_cached_doc("ZZ Settings")
+	threshold = cint(settings.duplicate_threshold) or 70
+	compared = cint(settings.duplicate_candidates) or 300
+
+	person = [row for row in readable_cases_of_same_person(doc) if row.name not in linked]
+	same_id = sorted(row.name for row in person if row.same_id) if duplicates.SAME_ID >= threshold else []
+	others = [row.name for row in sorted(person, key=lambda r: r.creation, reverse=True) if not row.same_id]
+	others = others[:compared]
+	seen = {row.name for row in person} | linked
+	others += readable(sorted(matter_candidates(doc, settings) - seen))
+
+	scored, _none = duplicates.best(new, records(others, shown_fields), threshold=threshold)
+	ranked = [(duplicates.SAME_ID, name, None) for name in same_id]
+	ranked += [(s.score, s.name, s) for s in scored]
+	ranked.sort(key=lambda r: (-r[0], r[1]))
+	return ranked
+
+
+def readable_cases_of_same_person(doc) -> list:
+	"""The cases of the same person (as ``cases_of_same_person`` finds them) that the user may read, each
+	with whether it shares an ID number with this case's applicants: one query on the party rows' keys,
+	joined with the user's list query of ZZ Case (roles, User Permissions, the centre conditions)."""
+	id_keys, np_keys = applicant_keys(doc)
+	if not (id_keys or np_keys):
+		return []
+	found_ids, found_phones = expanded_keys(doc, id_keys, np_keys)
+	conditions, values = [], {"name": doc.name, "applicant": "Applicant", "direct": id_keys or ["-"]}
+	if found_ids:
+		conditions.append("p.id_key in %(id_keys)s")
+		values["id_keys"] = found_ids
+	if found_phones:
+		conditions.append("p.name_phone_key in %(np_keys)s")
+		values["np_keys"] = found_phones
+	visible = frappe.get_list(
+		"ZZ Case", fields=["`tabZZ Case`.`name`"], limit_page_length=0, order_by=None, run=False
+	)
+	fields = ", ".join(f"c.`{f}`" for f in PERMISSION_FIELDS)
+	rows = frappe.db.sql(
+		f"""select c.name, c.creation, {fields}, max(p.id_key in %(direct)s) as same_id
+		from `tabZZ Case Party` p join `tabZZ Case` c on c.name = p.parent
+		where p.parenttype = 'ZZ Case' and p.parentfield = 'parties' and p.party_role = %(applicant)s
+			and ({" or ".join(conditions)}) and c.name != %(name)s
+			and (c.merged_into is null or c.merged_into = '')
+			and c.name in ({visible})
+		group by c.name""",
+		values,
+		as_dict=True,
+	)
+	return allowed_by_hooks(rows)
+
+
+def expanded_keys(doc, id_keys: list[str], np_keys: list[str]) -> tuple[list[str], list[str]]:
+	"""The applicants' keys and the keys seen with them on the person's other cases (not merged away), as
+	``cases_of_same_person`` expands them — reading the case of a party row only where the row brings a key
+	not known yet, not the case of every row of a person with hundreds of cases."""
+	values = {
+		"name": doc.name,
+		"applicant": "Applicant",
+		"ids": id_keys or ["-"],
+		"nps": np_keys or ["-"],
+	}
+	rows = frappe.db.sql(
+		"""select p.parent, p.id_key, p.name_phone_key from `tabZZ Case Party` p
+		where p.parenttype = 'ZZ Case' and p.parentfield = 'parties' and p.party_role = %(applicant)s
+			and (p.id_key in %(ids)s or p.name_phone_key in %(nps)s) and p.parent != %(name)s
+			and ((p.id_key != '' and p.id_key not in %(ids)s)
+				or (p.name_phone_key != '' and p.name_phone_key not in %(nps)s))""",
+		values,
+		as_dict=True,
+	)
+	merged = set()
+	if rows:
+		merged = set(
+			frappe.db.sql_list(
+				"""select name from `tabZZ Case` where name in %(names)s
+				and merged_into is not null and merged_into != ''""",
+				{"names": sorted({row.parent for row in rows})},
+			)
+		)
+	found_ids, found_phones = set(id_keys), set(np_keys)
+	for row in rows:
+		if row.parent not in merged:
+			found_ids.add(row.id_key)
+			found_phones.add(row.name_phone_key)
+	return sorted(found_ids - {None, ""}), sorted(found_phones - {None, ""})
 
 
 def reason_text(reason: str) -> str:

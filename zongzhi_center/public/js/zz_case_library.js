@@ -3,21 +3,20 @@
 frappe.ui.form.on("ZZ Case", {
 	refresh(frm) {
 		if (frm.is_new()) return;
-		frappe
-			.xcall("zongzhi_center.api.library.case_library", { case: frm.doc.name })
-			.then(({ similar, can_draft }) => {
-				if (similar.length) show_similar(frm, similar);
-				if (can_draft) {
-					frm.add_custom_button(
-						__("Typical Case"),
-						() =>
-							frappe
-								.xcall("zongzhi_center.api.library.draft_from_case", { case: frm.doc.name })
-								.then((name) => frappe.set_route("Form", "ZZ Library Item", name)),
-						__("Create")
-					);
-				}
-			});
+		// sent with the case (services/case_form.py)
+		zongzhi_center.case_form.extras(frm).then(({ library: { similar, can_draft } }) => {
+			if (similar.length) show_similar(frm, similar);
+			if (can_draft) {
+				frm.add_custom_button(
+					__("Typical Case"),
+					() =>
+						frappe
+							.xcall("zongzhi_center.api.library.draft_from_case", { case: frm.doc.name })
+							.then((name) => frappe.set_route("Form", "ZZ Library Item", name)),
+					__("Create")
+				);
+			}
+		});
 	},
 });
 

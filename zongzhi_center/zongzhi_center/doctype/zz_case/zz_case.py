@@ -1,6 +1,8 @@
 # Copyright (c) 2026, Zongzhi Center contributors
 # For license information, please see license.txt
 
+import copy
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -23,6 +25,7 @@ from zongzhi_center.permissions.case import is_unscoped
 from zongzhi_center.permissions.centers import allowed_centers, default_center
 from zongzhi_center.services import (
 	access,
+	case_form,
 	casefile,
 	closing,
 	corrections,
@@ -84,9 +87,22 @@ class ZZCase(Document):
 		reviews.onload(self)
 		# 更正: the form offers the correction dialog to who may correct the case
 		self.set_onload("zz_may_correct", corrections.may_correct(self))
+		# the move targets, the duplicates at intake, the typical cases: with the case, not one request each
+		case_form.set_onload(self)
 
 	def after_insert(self):
-		access.sync(self)  # 首问负责: the first receiver keeps read access wherever the case goes
+		access.sync(self, new=True)  # 首问负责: the first receiver keeps read access wherever the case goes
+		# what runs after the insert (on_update, the status webhooks' "state changed" condition, the Version)
+		# compares the case with the case as inserted: a sister system hears of the case's state changes, not
+		# of the case it has just sent and been answered about. A copy in memory, not the stored row again.
+		self._doc_before_save = self.copy_as_is()
+
+	def copy_as_is(self):
+		"""The case with the same values (and its tables' rows), not a row built again from them."""
+		copied = copy.copy(self)
+		for df in self.meta.get_table_fields():
+			copied.__dict__[df.fieldname] = list(self.get(df.fieldname) or [])
+		return copied
 
 	def on_update(self):
 		risk.after_save(self)
@@ -109,7 +125,8 @@ class ZZCase(Document):
 
 	def db_insert(self, *args, **kwargs):
 		# the number is taken at the last moment, after every validation passed, so bad input uses none
-		region = region_code_for(self.receiving_center)
+		center = self.center_row() if self.current_center == self.receiving_center else {}
+		region = center.get("region_code") or region_code_for(self.receiving_center)
 		self.case_number = next_case_number(region, now_datetime().year)
 		return super().db_insert(*args, **kwargs)
 
@@ -142,7 +159,21 @@ class ZZCase(Document):
 	def set_center_and_tier(self):
 		self.current_center = self.current_center or self.receiving_center
 		if not self.tier and self.current_center:
-			self.tier = frappe.db.get_value("ZZ Center", self.current_center, "level")
+			self.tier = self.center_level()
+
+	def center_level(self) -> str | None:
+		return self.center_row().level
+
+	def center_row(self) -> frappe._dict:
+		"""The case's current centre's level and region code, read once a save: the tier is set and checked
+		by the level, a new case's number begins with the region code."""
+		read = self.flags.zz_center
+		if not read or read[0] != (self.current_center, self.modified):
+			row = frappe.db.get_value(
+				"ZZ Center", self.current_center, ["level", "region_code"], as_dict=True
+			)
+			self.flags.zz_center = read = ((self.current_center, self.modified), row or frappe._dict())
+		return read[1]
 
 	# ------------------------------------------------------------------ content
 	def report_input_problems(self):
@@ -180,7 +211,7 @@ class ZZCase(Document):
 			)
 
 	def validate_parties(self, problems: list):
-		require_phone = cint(frappe.db.get_single_value("ZZ Settings", "require_applicant_phone"))
+		require_phone = cint(frappe.get_cached_value("ZZ Settings", "ZZ Settings", "require_applicant_phone"))
 		for row in self.parties:
 			row.party_name = (row.party_name or "").strip()
 			self.normalise_identifier(row, problems)
@@ -243,7 +274,7 @@ class ZZCase(Document):
 			)
 
 	def validate_tier(self):
-		center_level = frappe.db.get_value("ZZ Center", self.current_center, "level")
+		center_level = self.center_level()
 		if levels.rank(self.tier) < levels.rank(center_level):
 			frappe.throw(
 				_(

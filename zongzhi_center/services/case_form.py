@@ -1,0 +1,94 @@
+"""What the case form shows beside the case, sent with the case when the form opens (the document's onload,
+as Frappe sends a form's extra data) rather than asked for in a request of its own each: the centres the
+case may be moved to, how many earlier cases may be the same person or matter (at intake), and the
+typical cases like it. Each part answers only what the user may read; the form is opened by a user who
+may read the case (Frappe checks it before the onload runs)."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.desk.notifications import get_external_links, get_internal_links
+from frappe.model.workflow import get_transitions
+
+from zongzhi_center.services import library, petitions
+from zongzhi_center.services import workflow_names as wn
+from zongzhi_center.services.case_states import closed_case_states
+
+ONLOAD_KEY = "zz_form"
+
+
+def set_onload(doc) -> None:
+	doc.set_onload(ONLOAD_KEY, extras(doc))
+
+
+def extras(doc) -> dict:
+	return {
+		"move_targets": move_targets(doc),
+		"duplicates": duplicate_count(doc),
+		"library": library_panel(doc),
+		"connections": connection_counts(doc),
+		# the workflow actions Frappe's form asks for as it opens, of the case as stored (Frappe reads it
+		# again from the database for them)
+		"transitions": {"modified": doc.modified, "list": get_transitions(doc)},
+	}
+
+
+def move_targets(doc) -> dict:
+	"""A case moves one tier up or down: its centre's parent and active children."""
+	# get_all: the parent centre lies outside a township user's own centres, yet is where they escalate to
+	up = frappe.db.get_value("ZZ Center", doc.current_center, "parent_zz_center")
+	down = frappe.get_all(
+		"ZZ Center",
+		filters={"parent_zz_center": doc.current_center, "is_active": 1},
+		pluck="name",
+		order_by="name",
+	)
+	return {"up": up, "down": down}
+
+
+def duplicate_count(doc) -> int | None:
+	"""At intake the clerk is told at once how many earlier cases (that they may read) may be the same person
+	or matter; the list itself is asked for with the Possible Duplicates button. Not asked after intake."""
+	if doc.workflow_state != wn.state("registered"):
+		return None
+	return petitions.count_for(doc)
+
+
+def library_panel(doc) -> dict:
+	"""Similar published typical cases, and whether the user may draft one from the (closed) case."""
+	can_read = frappe.has_permission(library.DOCTYPE, "read")
+	return {
+		"similar": similar_cases(doc) if can_read else [],
+		"can_draft": bool(
+			frappe.has_permission(library.DOCTYPE, "create") and doc.workflow_state in closed_case_states()
+		),
+	}
+
+
+def similar_cases(doc, limit: int = 5) -> list[dict]:
+	# a centre with no typical case published yet: nothing to search the case's words for
+	if not frappe.db.exists(library.DOCTYPE, {"kind": "Typical Case", "docstatus": 1}):
+		return []
+	return library.search(
+		f"{doc.title or ''}\n{doc.facts or ''}", kind="Typical Case", limit=limit, exclude_case=doc.name
+	)
+
+
+def connection_counts(doc) -> dict:
+	"""The counts on the form's Connections (sessions, agreements, visits, extensions), as Frappe's
+	``frappe.desk.notifications.get_open_count`` answers the form's own request for them, of the case
+	already loaded rather than loaded again (tests/test_form_load.py checks the Frappe code relied on)."""
+	links = doc.meta.get_dashboard_data()
+	found = {"external_links_found": [], "internal_links_found": []}
+	for group in links.transactions:
+		for item in group.get("items"):
+			internal = links.get("internal_links", {}).get(item) or links.get(
+				"internal_and_external_links", {}
+			).get(item)
+			if internal:
+				data = get_internal_links(doc, internal, item)
+				if data["count"]:
+					found["internal_links_found"].append(data)
+					continue
+			found["external_links_found"].append(get_external_links(item, doc.name, links))
+	return found
