@@ -28,7 +28,8 @@ from frappe.utils import cint, get_datetime, get_system_timezone, now_datetime
 from frappe.utils.password import get_decrypted_password
 from werkzeug.wrappers import Response
 
-from zongzhi_center.api.v1 import json_response
+from zongzhi_center.api import errors as api_errors
+from zongzhi_center.api.errors import json_response
 from zongzhi_center.engine import intake as engine
 from zongzhi_center.engine import open311 as facade
 from zongzhi_center.services import intake
@@ -57,9 +58,11 @@ def answer(status: int, body: Any, fmt: str = JSON, shape: tuple = REQUESTS) -> 
 	return response
 
 
-def open311_errors(status: int, descriptions: list[str], fmt: str = JSON) -> Response:
-	frappe.db.rollback()  # nothing of a refused request stays
-	frappe.local.message_log = []
+def open311_errors(status: int, errors: list[dict], fmt: str = JSON) -> Response:
+	"""A refusal in the spec's shape (api_errors.guarded has kept nothing of the request). The spec knows no
+	422: input the centre cannot accept is its 400."""
+	status = 400 if status == 422 else status
+	descriptions = list(dict.fromkeys(describe(err) for err in errors))  # once each
 	return answer(status, facade.errors(status, descriptions), fmt, ERRORS)
 
 
@@ -68,17 +71,12 @@ def describe(error: dict) -> str:
 
 
 def guarded(call, fmt: str = JSON, shape: tuple = REQUESTS) -> Response:
-	try:
-		status, body = call()
-		return answer(status, body, fmt, shape)
-	except IntakeRefused as e:
-		status = 400 if e.status == 422 else e.status
-		descriptions = list(dict.fromkeys(describe(err) for err in e.errors))  # once each
-		return open311_errors(status, descriptions, fmt)
-	except frappe.PermissionError as e:
-		return open311_errors(403, [str(e) or _("Not permitted")], fmt)
-	except frappe.ValidationError as e:
-		return open311_errors(400, [str(e) or _("Invalid")], fmt)
+	"""Run a facade call; every refusal answers in the spec's error shape (statuses: api/errors.py)."""
+	return api_errors.guarded(
+		call,
+		lambda status, body: answer(status, body, fmt, shape),
+		lambda status, errors: open311_errors(status, errors, fmt),
+	)
 
 
 def refused(field: str, message: str, status: int = 400) -> IntakeRefused:

@@ -162,6 +162,8 @@ SCHEMAS: dict[str, dict] = {
 								"conflict",
 								"not_found",
 								"forbidden",
+								"busy",
+								"server_error",
 							]
 						},
 						"message": {"type": "string"},
@@ -301,6 +303,8 @@ PATHS: dict[str, dict] = {
 				"403": reply("Not a sister system", ERRORS),
 				"409": reply("The id was used for a different case", ERRORS),
 				"422": reply("Field errors; nothing saved", ERRORS),
+				"500": reply("A fault of the server; nothing saved", ERRORS),
+				"503": reply("Busy: send again with the same Idempotency-Key", ERRORS),
 			},
 		}
 	},
@@ -399,6 +403,8 @@ PATHS: dict[str, dict] = {
 				"401": reply("No api_key nor token", OPEN311_ERRORS),
 				"403": reply("Not a sister system's key", OPEN311_ERRORS),
 				"409": reply("Key used for a different request", OPEN311_ERRORS),
+				"500": reply("A fault of the server; nothing saved", OPEN311_ERRORS),
+				"503": reply("Busy: send again with the same Idempotency-Key", OPEN311_ERRORS),
 			},
 		},
 		"get": {

@@ -9,7 +9,6 @@ phone; `message` is all of them in one line, for client libraries that show a re
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -17,24 +16,17 @@ import frappe
 from frappe import _
 from werkzeug.wrappers import Response
 
+from zongzhi_center.api import errors as api_errors
 from zongzhi_center.api import openapi as spec
+from zongzhi_center.api.errors import json_response
 from zongzhi_center.services import intake
 from zongzhi_center.services.intake import IntakeRefused, field_error
 
 CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
-def json_response(status: int, body: dict | list) -> Response:
-	return Response(
-		json.dumps(body, ensure_ascii=False, default=str),
-		status=status,
-		content_type="application/json; charset=utf-8",
-	)
-
-
 def refused(status: int, errors: list[dict]) -> Response:
-	frappe.db.rollback()  # nothing of a refused request stays
-	frappe.local.message_log = []
+	"""A refusal in this API's shape (api_errors.guarded has kept nothing of the request)."""
 	return json_response(status, {"errors": errors, "message": summary(errors)})
 
 
@@ -45,18 +37,8 @@ def summary(errors: list[dict]) -> str:
 
 
 def guarded(call) -> Response:
-	"""Run an API call; every refusal answers in the stable error shape."""
-	try:
-		status, body = call()
-		return json_response(status, body)
-	except IntakeRefused as e:
-		return refused(e.status, e.errors)
-	except frappe.PermissionError as e:
-		return refused(403, [field_error("", "forbidden", str(e) or _("Not permitted"))])
-	except frappe.DoesNotExistError:
-		return refused(404, [field_error("", "not_found", _("Not found"))])
-	except frappe.ValidationError as e:
-		return refused(422, [field_error("", "invalid", str(e) or _("Invalid"))])
+	"""Run an API call; every refusal answers in the stable error shape (statuses: api/errors.py)."""
+	return api_errors.guarded(call, json_response, refused)
 
 
 @frappe.whitelist(methods=["POST"])
