@@ -39,6 +39,8 @@ permission_query_conditions = {
 	"ZZ Supervision Notice": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Staff Attendance": "zongzhi_center.permissions.records.center_query_conditions",
 	"ZZ Stationed Staff": "zongzhi_center.permissions.records.staff_query_conditions",
+	# work waiting to follow saved records, of every centre: System Managers only (services/outbox.py)
+	"ZZ Outbox": "zongzhi_center.services.outbox.query_conditions",
 	# rows of this app's child tables, listed on their own, only of parents the user may read
 	"*": "zongzhi_center.permissions.guards.child_query_conditions",
 	# files attached to this app's records: only for users who may read the record (permissions/files.py)
@@ -58,6 +60,7 @@ has_permission = {
 	"ZZ Supervision Notice": "zongzhi_center.permissions.records.center_has_permission",
 	"ZZ Staff Attendance": "zongzhi_center.permissions.records.center_has_permission",
 	"ZZ Stationed Staff": "zongzhi_center.permissions.records.staff_has_permission",
+	"ZZ Outbox": "zongzhi_center.services.outbox.has_permission",
 	"File": "zongzhi_center.permissions.files.has_permission",
 }
 
@@ -92,6 +95,7 @@ _HASH_NAMED_DOCTYPES = (
 	"ZZ Stationed Staff",
 	"ZZ Summons",
 	"ZZ Supervision Notice",
+	"ZZ Outbox",
 )
 doctype_list_js = {}
 for _doctype in _HASH_NAMED_DOCTYPES:
@@ -113,6 +117,8 @@ doctype_list_js["ZZ Case"] = [
 # from the client: each wrapper (zongzhi_center/overrides/) checks it, then calls Frappe's own method
 override_whitelisted_methods = {
 	"frappe.client.get_count": "zongzhi_center.overrides.client.get_count",
+	# the case list's total from each centre's kept number of cases (overrides/reportview.py)
+	"frappe.desk.reportview.get_count": "zongzhi_center.overrides.reportview.get_count",
 	"frappe.client.get": "zongzhi_center.overrides.client.get",
 	"frappe.client.attach_file": "zongzhi_center.overrides.files.attach_file",
 	"frappe.desk.form.utils.get_next": "zongzhi_center.overrides.desk.get_next",
@@ -148,6 +154,10 @@ override_whitelisted_methods = {
 before_request = [
 	# rows of this app's child tables are judged by their parent record, as stored (overrides/permissions.py)
 	"zongzhi_center.overrides.permissions.install",
+	# Workflow Action records only where an app's workflow sends approval emails (overrides/workflow_actions.py)
+	"zongzhi_center.overrides.workflow_actions.install",
+	# a new record's tables cost no query each: singles are known from the meta (overrides/new_docs.py)
+	"zongzhi_center.overrides.new_docs.install",
 	# the /printview page prints the stored document in a print format of its DocType (overrides/printing.py)
 	"zongzhi_center.overrides.printing.check_print_page",
 	# raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
@@ -155,7 +165,11 @@ before_request = [
 	# Open311 has GET and POST: another method is refused in the spec's shape (api/open311.py)
 	"zongzhi_center.api.open311.refuse_other_methods",
 ]
-before_job = ["zongzhi_center.overrides.permissions.install"]
+before_job = [
+	"zongzhi_center.overrides.permissions.install",
+	"zongzhi_center.overrides.workflow_actions.install",
+	"zongzhi_center.overrides.new_docs.install",
+]
 # a list's fields, order, grouping and filters: plain fields the caller may read (permissions/query.py); an auth
 # hook, since Frappe reads API keys and OAuth tokens after before_request and the check depends on the user
 auth_hooks = [
@@ -178,11 +192,30 @@ doc_events = {
 		"before_print": "zongzhi_center.services.record_titles.set_print_heading",
 		# personal data leaves the request encrypted, with only its mask in the column (services/vault.py)
 		"validate": "zongzhi_center.services.vault.protect",
+		# a Webhook's calls are written to the outbox with the change that triggers them (overrides/webhooks.py)
+		**dict.fromkeys(
+			(
+				"after_insert",
+				"on_update",
+				"on_submit",
+				"on_cancel",
+				"on_trash",
+				"on_change",
+				"on_update_after_submit",
+			),
+			"zongzhi_center.overrides.webhooks.watch",
+		),
 	},
 	"ZZ Case": {
 		"validate": "zongzhi_center.permissions.guards.check_case_move",
 		# the public page's kept facts of the case are forgotten with every change (services/tracking.py)
-		"on_change": "zongzhi_center.services.tracking.forget_view",
+		"on_change": [
+			"zongzhi_center.services.tracking.forget_view",
+			# each centre's number of cases, the list's total (services/case_count.py)
+			"zongzhi_center.services.case_count.on_change",
+		],
+		"before_insert": "zongzhi_center.services.case_count.before_insert",
+		"after_delete": "zongzhi_center.services.case_count.after_delete",
 	},
 	"File": {
 		"before_insert": "zongzhi_center.permissions.guards.check_file_url",
@@ -193,6 +226,8 @@ doc_events = {
 	"User": {
 		"before_validate": "zongzhi_center.permissions.system_manager.remember_roles",
 		"validate": "zongzhi_center.permissions.system_manager.keep_roles_as_given",
+		# who reads their own cases without a share depends on their roles (services/access.py)
+		"on_update": "zongzhi_center.services.access.after_role_change",
 	},
 	# never keep ID numbers, phones or addresses of parties in the Version log (the form timeline)
 	"Version": {
@@ -212,11 +247,16 @@ doc_events = {
 # 限时办结: refresh deadline statuses, report and (where a rule says so) escalate overdue cases
 scheduler_events = {
 	"cron": {
+		# work written with saved records (notifications, case files, status callbacks) that no drain was asked
+		# for, while the queue was unreachable, or is due again (services/outbox.py)
+		"* * * * *": ["zongzhi_center.services.outbox.kick_due"],
 		"*/15 * * * *": [
 			"zongzhi_center.services.sla.update_open_cases",
 			"zongzhi_center.services.consultation.update_open",
 		],
 	},
+	# each centre's rows of case counts summed into one (services/case_count.py)
+	"hourly": ["zongzhi_center.services.case_count.compact"],
 	"daily": [
 		"zongzhi_center.services.performance.remind_due_obligations",
 		"zongzhi_center.services.performance.mark_missed_obligations",
@@ -247,6 +287,8 @@ after_request = [
 	"zongzhi_center.permissions.titles.drop_unreadable_link_titles",
 	# the titles of linked records a list asks for, of the records the user may see (permissions/titles.py)
 	"zongzhi_center.permissions.titles.add_list_titles",
+	# a request the database gave up on (deadlock, lock wait) is "busy, try again", not a 500 (services/busy.py)
+	"zongzhi_center.services.busy.answer_busy",
 	"zongzhi_center.permissions.guards.scrub_error_response",  # refusals name no centre and carry no traceback
 ]
 # this app's prints load nothing from outside the site (services/print_resources.py)
@@ -264,7 +306,7 @@ jinja = {
 }
 
 # 查看留痕 kept at least six months (MLPS 2.0); Log Settings may keep it longer, never shorter
-default_log_clearing_doctypes = {"ZZ Personal Data Access": [365]}
+default_log_clearing_doctypes = {"ZZ Personal Data Access": [365], "ZZ Outbox": [30]}
 
 # the desk's scripts name workflow states and actions by their meaning (services/workflow_names.py)
 extend_bootinfo = "zongzhi_center.services.workflow_names.extend_bootinfo"

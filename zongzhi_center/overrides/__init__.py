@@ -10,10 +10,18 @@ so a Frappe update that changes one fails loudly.
 - desk.py: the desk's form navigation, link search, linked records, workflow counts, the list sidebar's
   "Assigned To" counts, dashboard charts (heatmaps included)
 - files.py: attaching and uploading files to a record
+- new_docs.py: not a whitelisted method but Frappe's own frappe.model.meta.is_single, answered from the cached
+  meta so that a new document's tables cost no query each (installed before every request and job)
 - permissions.py: not a whitelisted method but Frappe's own has_child_permission, replaced so that a row of
   the app's child tables is judged by its stored parent record (installed before every request and job)
+- reportview.py: the list view's total of cases (frappe.desk.reportview.get_count), from each centre's kept
+  number of cases when the user asks for the whole list
 - printing.py: print preview, raw printing, PDF download and network printing, of the stored document only
 - visibility.py: what tells a user about records beyond the ones they open: a link's title, live list updates
+- webhooks.py: not a whitelisted method but Frappe's Webhooks: their calls are written to the outbox in the
+  transaction of the change that triggers them, instead of being handed to Redis after it (doc_events "*")
+- workflow_actions.py: not a whitelisted method but Frappe's own process_workflow_actions (a doc_events hook),
+  replaced so that the app's records make no Workflow Action rows while their workflow sends no emails
 
 The titles of linked records in the desk's list view are no override: permissions/guards.py takes them out of
 the list's query and permissions/titles.py answers them after it, for the records the user may see.
