@@ -218,7 +218,8 @@ class TestAutoEscalation(FrappeTestCase):
 
 	def test_overdue_case_escalates_one_tier_exactly_once_per_breach(self):
 		category = make_category()
-		make_rule(category=category, resolve_value=1, auto_escalate=1)
+		# three working days: the new tier's clock is not due soon at once, whatever the time of day the test runs
+		make_rule(category=category, resolve_value=3, auto_escalate=1)
 		case = make_case(self.tree.town_a, self.clerk, category=category)
 		move_case(case.name, "Accepted")
 		long_ago = now_datetime() - timedelta(days=30)
@@ -261,7 +262,7 @@ class TestJobRunTwiceAtOnce(FrappeTestCase):
 		tree = make_center_tree()
 		clerk = make_user(["ZZ Intake Clerk"], tree.town_a)
 		category = make_category()
-		rule = make_rule(category=category, resolve_value=1, auto_escalate=1)
+		rule = make_rule(category=category, resolve_value=3, auto_escalate=1)  # not due soon after escalating
 		case = make_case(tree.town_a, clerk, category=category)
 		move_case(case.name, "Accepted")
 		long_ago = now_datetime() - timedelta(days=30)
