@@ -28,15 +28,8 @@ from threading import local
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from zongzhi_center.benchmarks import require_test_site_config
+from zongzhi_center.benchmarks.intake_inprocess import id_number
 from zongzhi_center.benchmarks.side_by_side import intake_body
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_number(n: int) -> str:
-	base = f"430921{1950 + n % 50:04d}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
-	at = sum(int(d) * w for d, w in zip(base, WEIGHTS, strict=True)) % 11
-	return base + "10X98765432"[at]
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
