@@ -14,6 +14,8 @@ so a Frappe update that changes one fails loudly.
   meta so that a new document's tables cost no query each (installed before every request and job)
 - permissions.py: not a whitelisted method but Frappe's own has_child_permission, replaced so that a row of
   the app's child tables is judged by its stored parent record (installed before every request and job)
+- realtime_loopback.js: not Python but a preload of Frappe's realtime server (node --require), which keeps
+  its socket.io listener on the loopback, behind nginx
 - reportview.py: the list view's total of cases (frappe.desk.reportview.get_count), from each centre's kept
   number of cases when the user asks for the whole list
 - printing.py: print preview, raw printing, PDF download and network printing, of the stored document only

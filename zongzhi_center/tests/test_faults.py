@@ -1,8 +1,9 @@
 """Faults and load on the real test site, broken on purpose; what must survive does.
 
 - The queue's Redis unreachable during a sister system's intake (in this process only: its connection points
-  at a port nobody listens on): the request answers 201, the case exists once, its notifications and status
-  callback wait in the outbox, and once the queue is back a drain makes each of them once.
+  at a port nobody listens on): the request answers 201, the case exists once, its notifications wait in the
+  outbox, and once the queue is back a drain makes each of them once. The same for a routing over REST and the
+  status callback it owes the hotline, and for an assignment and its notice.
 - A drain killed (SIGKILL) in the middle of its work — a `bench execute` process halfway through a case's
   notifications, after building a case file, after calling a sister system: the work is done again to
   completion by the next drain, once (one Notification Log per person, one case file; the call at least once).
@@ -457,12 +458,57 @@ class TestQueueOutage(FaultFixtures, FrappeTestCase):
 		expected = recipients(rows)
 		self.assertTrue(expected)
 		self.assertEqual(notification_counts(case), expected)
+		# the hotline has its answer: it is told of the case's changes of state (the next test), not of its intake
+		self.assertEqual(receiver.received, [])
 		# the client's retry of the same case is answered with the first answer: still one case
 		status, again = call(
 			"POST", V1, self.keys[self.integration], self.site, self.payload(external_id, red=True)
 		)
 		self.assertEqual((status, again["case_number"]), (200, case_number))
 		self.assertEqual(len(self.cases_with([external_id])[external_id]), 1)
+
+	def test_a_state_change_over_rest_while_the_queue_is_unreachable_keeps_its_status_callback(self):
+		"""The dispatcher routes a hotline case over REST while the queue is away: the routing is made and
+		answered, and the hotline is told of the new state once the queue is back, once."""
+		receiver = Receiver(self)
+		self.with_callback(receiver.url)
+
+		def setup():
+			case = make_case(self.tree.town_a, external_system=self.system, external_id=unique("route"))
+			move_case(case.name, wn.state("accepted"))
+			frappe.db.set_value(CASE, case.name, "handling_department", self.department)
+			return frappe.get_doc(CASE, case.name)
+
+		case = committed(setup)
+		before = {r.name for r in outbox_rows(case.name)}
+		opened = frappe.get_doc(CASE, case.name).as_dict(convert_dates_to_str=True)
+		with queue_unreachable():
+			for _try in range(3):  # "busy, try again" (a deadlock with another run's saves) is tried again
+				status, body = call(
+					"POST",
+					"/api/method/frappe.model.workflow.apply_workflow",
+					self.keys[self.dispatcher],
+					self.site,
+					{"doc": opened, "action": wn.action("route")},
+				)
+				if status != 503:
+					break
+		self.assertEqual(status, 200, body)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "workflow_state"), wn.state("routed"))
+		rows = [
+			r
+			for r in outbox_rows(case.name)
+			if r.name not in before and r.effect == outbox.STATUS_CALLBACK
+		]
+		self.assertEqual([r.status for r in rows], [outbox.WAITING])
+		self.assertEqual(json.loads(rows[0].arguments)["snapshot"]["workflow_state"], wn.state("routed"))
+		self.assertEqual(receiver.for_case(case.case_number), [])
+		# the queue is back: the drain tells the hotline, once
+		outbox.drain(names=[r.name for r in rows])
+		outbox.drain(names=[r.name for r in rows])
+		told = [r["workflow_state"] for r in receiver.for_case(case.case_number)]
+		self.assertEqual(told, [wn.state("routed")], receiver.received)
 
 	def test_an_assignment_while_the_queue_is_unreachable_is_made_and_its_notice_kept(self):
 		"""Frappe's assignment hands the assignee's notice to the queue inside the request: the dispatcher's
