@@ -497,9 +497,7 @@ class TestQueueOutage(FaultFixtures, FrappeTestCase):
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value(CASE, case.name, "workflow_state"), wn.state("routed"))
 		rows = [
-			r
-			for r in outbox_rows(case.name)
-			if r.name not in before and r.effect == outbox.STATUS_CALLBACK
+			r for r in outbox_rows(case.name) if r.name not in before and r.effect == outbox.STATUS_CALLBACK
 		]
 		self.assertEqual([r.status for r in rows], [outbox.WAITING])
 		self.assertEqual(json.loads(rows[0].arguments)["snapshot"]["workflow_state"], wn.state("routed"))
