@@ -125,17 +125,25 @@ def expire_task_forces():
 def after_role_change(user, method=None):
 	"""User on_update: whether a user reads their own cases without a share depends on their roles, so when
 	these change, the cases they first received or lead are shared (or no longer) as the roles now need.
-	In the background after the commit: a sister system may have sent a great many cases."""
+	In the background, written to the outbox with the change of roles: a sister system may have sent a great
+	many cases, and a queue that is away when the roles are saved must not lose the re-share."""
 	before = user.get_doc_before_save()
 	if not before or {r.role for r in before.roles} == {r.role for r in user.roles}:
 		return
-	frappe.enqueue(
-		"zongzhi_center.services.access.sync_cases_of",
-		queue="long",
-		user=user.name,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
+	from zongzhi_center.services import outbox
+
+	waiting = frappe.db.exists(
+		outbox.OUTBOX,
+		{
+			"effect": outbox.ACCESS_SYNC,
+			"reference_doctype": "User",
+			"reference_name": user.name,
+			"status": outbox.WAITING,
+			"attempts": 0,
+		},
 	)
+	if not waiting:  # a re-share not yet begun reads the roles as they are when it runs
+		outbox.record(outbox.ACCESS_SYNC, reference=user, user=user.name)
 
 
 def sync_cases_of(user: str):

@@ -33,6 +33,7 @@ OUTBOX = "ZZ Outbox"
 WAITING, DONE, GIVEN_UP = "Waiting", "Done", "Given Up"
 NOTIFICATION, CASE_FILE, STATUS_CALLBACK = "Notification", "Case File", "Status Callback"
 ASSIGNMENT_NOTICE = "Assignment Notice"
+ACCESS_SYNC = "Access Sync"
 
 # what each kind of work runs
 EFFECTS = {
@@ -40,9 +41,16 @@ EFFECTS = {
 	CASE_FILE: "zongzhi_center.services.casefile.build",
 	STATUS_CALLBACK: "zongzhi_center.services.outbox.send_status_callback",
 	ASSIGNMENT_NOTICE: "zongzhi_center.services.outbox.make_frappe_notices",
+	ACCESS_SYNC: "zongzhi_center.services.access.sync_cases_of",
 }
 # the queue each kind is drained on: notifications do not wait behind a case file's PDF
-LANES = {NOTIFICATION: "short", ASSIGNMENT_NOTICE: "short", STATUS_CALLBACK: "default", CASE_FILE: "long"}
+LANES = {
+	NOTIFICATION: "short",
+	ASSIGNMENT_NOTICE: "short",
+	STATUS_CALLBACK: "default",
+	CASE_FILE: "long",
+	ACCESS_SYNC: "long",
+}
 MAX_ATTEMPTS = 8
 # after a drain died holding a row (its transaction rolled back), the row is taken again this much later
 CRASH_PAUSE_SECONDS = 60
