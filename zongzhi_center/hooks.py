@@ -158,6 +158,8 @@ before_request = [
 	"zongzhi_center.overrides.workflow_actions.install",
 	# a new record's tables cost no query each: singles are known from the meta (overrides/new_docs.py)
 	"zongzhi_center.overrides.new_docs.install",
+	# a get_value's field names are parsed once a process, not once a call (overrides/query_fields.py)
+	"zongzhi_center.overrides.query_fields.install",
 	# the /printview page prints the stored document in a print format of its DocType (overrides/printing.py)
 	"zongzhi_center.overrides.printing.check_print_page",
 	# raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
@@ -169,6 +171,7 @@ before_job = [
 	"zongzhi_center.overrides.permissions.install",
 	"zongzhi_center.overrides.workflow_actions.install",
 	"zongzhi_center.overrides.new_docs.install",
+	"zongzhi_center.overrides.query_fields.install",
 ]
 # a list's fields, order, grouping and filters: plain fields the caller may read (permissions/query.py); an auth
 # hook, since Frappe reads API keys and OAuth tokens after before_request and the check depends on the user

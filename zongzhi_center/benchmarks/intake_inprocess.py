@@ -36,8 +36,12 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def id_number(n: int) -> str:
-	"""A valid GB 11643 resident ID number."""
-	base = f"430921{1950 + n % 50:04d}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+	"""A valid GB 11643 resident ID number; n below 16,800,000 gives each its own (birth date and sequence
+	are n's digits in mixed radix, so that random draws rarely meet the same person twice)."""
+	n, sequence = divmod(n, 1000)
+	n, day = divmod(n, 28)
+	n, month = divmod(n, 12)
+	base = f"430921{1950 + n % 50:04d}{1 + month:02d}{1 + day:02d}{sequence:03d}"
 	return base + "10X98765432"[sum(int(c) * w for c, w in zip(base, WEIGHTS, strict=True)) % 11]
 
 

@@ -37,7 +37,10 @@ local counter = 0
 local method, path, body_template, auth, run = @METHOD@, @PATH@, @BODY@, @AUTH@, @RUN@
 local weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 local function id_number(n)
-	local base = string.format("430921%04d%02d%02d%03d", 1950 + n % 50, 1 + n % 12, 1 + n % 28, n % 1000)
+	-- birth date and sequence are n's digits in mixed radix: 16,800,000 people, not 21,000
+	local floor = math.floor
+	local sequence, day, month = n % 1000, floor(n / 1000) % 28, floor(n / 28000) % 12
+	local base = string.format("430921%04d%02d%02d%03d", 1950 + floor(n / 336000) % 50, 1 + month, 1 + day, sequence)
 	local sum = 0
 	for i = 1, 17 do sum = sum + tonumber(string.sub(base, i, i)) * weights[i] end
 	local at = sum % 11 + 1

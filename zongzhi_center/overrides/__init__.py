@@ -14,6 +14,9 @@ so a Frappe update that changes one fails loudly.
   meta so that a new document's tables cost no query each (installed before every request and job)
 - permissions.py: not a whitelisted method but Frappe's own has_child_permission, replaced so that a row of
   the app's child tables is judged by its stored parent record (installed before every request and job)
+- query_fields.py: not a whitelisted method but Frappe's query builder's sanitize_fields, whose sqlparse
+  cleaning of a field name is kept per name instead of done again on every get_value (installed before every
+  request and job)
 - realtime_loopback.js: not Python but a preload of Frappe's realtime server (node --require), which keeps
   its socket.io listener on the loopback, behind nginx
 - reportview.py: the list view's total of cases (frappe.desk.reportview.get_count), from each centre's kept

@@ -2,6 +2,8 @@
 share, and Frappe's Workflow Action records: over real HTTP requests (token auth) and the Workflow's actions,
 as the right users and the wrong ones."""
 
+import hashlib
+import inspect
 import json
 from unittest.mock import patch
 
@@ -313,3 +315,42 @@ class TestIntakeAccess(FrappeTestCase):
 			for df in case.meta.get_table_fields():
 				frappe.new_doc(df.options, parent_doc=case, parentfield=df.fieldname)
 		asked.assert_not_called()
+
+	# ------------------------------------------------------------ a case's new rows get Frappe's defaults
+	def test_a_cases_new_rows_get_the_defaults_frappes_method_gives(self):
+		from frappe.model.document import Document
+
+		# the Frappe method the case's _set_defaults stands in for, as it was read (new_docs.set_defaults)
+		source = " ".join(inspect.getsource(Document._set_defaults).split())
+		self.assertEqual(hashlib.sha256(source.encode()).hexdigest()[:16], "175484b4548c89a4")
+		self.assertEqual(
+			frappe.get_doc({"doctype": "ZZ Case"}).__class__._set_defaults.__module__,
+			"zongzhi_center.zongzhi_center.doctype.zz_case.zz_case",
+		)
+
+		def defaults_by(method, doc):
+			doc = frappe.get_doc(doc.as_dict())
+			for table in ("parties", "routing_log"):
+				for row in doc.get(table):
+					setattr(row, "__islocal", 1)  # rows not stored yet, as a client sends them
+			method(doc)
+			return {
+				table: [row.as_dict(no_default_fields=True) for row in doc.get(table)]
+				for table in ("parties", "routing_log", "state_history")
+			} | {
+				"case": {
+					k: v for k, v in doc.as_dict(no_default_fields=True).items() if not isinstance(v, list)
+				}
+			}
+
+		with as_user(self.clerk_a):
+			case = frappe.get_doc(case_dict(self.tree.town_a))
+			case.append("routing_log", {"move": "Received"})
+			self.assertEqual(
+				defaults_by(new_docs.set_defaults, case), defaults_by(Document._set_defaults, case)
+			)
+			# the template of a table with no new rows is not made
+			without_rows = frappe.new_doc("ZZ Case")
+			frappe.local.new_doc_templates = {}
+			new_docs.set_defaults(without_rows)
+			self.assertEqual(set(frappe.local.new_doc_templates), {"ZZ Case"})

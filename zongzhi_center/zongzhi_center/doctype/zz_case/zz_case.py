@@ -21,6 +21,7 @@ from zongzhi_center.exceptions import (
 	StateRequirementError,
 	TierBelowCenterError,
 )
+from zongzhi_center.overrides import new_docs
 from zongzhi_center.permissions.case import is_unscoped
 from zongzhi_center.permissions.centers import allowed_centers, default_center
 from zongzhi_center.services import (
@@ -48,6 +49,10 @@ RESOLVED_OUTCOMES = ("Resolved by Agreement", "Resolved", "Withdrawn")
 
 
 class ZZCase(Document):
+	def _set_defaults(self):
+		# a new row's defaults only for the tables that have new rows (overrides/new_docs.py says why)
+		new_docs.set_defaults(self)
+
 	def before_insert(self):
 		# 首问负责: whoever registers the case is its first receiver, whatever the request says
 		self.first_receiver = frappe.session.user

@@ -1,0 +1,61 @@
+"""overrides/query_fields.py: Frappe's field cleaning, remembered per field name, answers as Frappe's does."""
+
+import inspect
+
+import frappe
+import frappe.database.query
+from frappe.tests.utils import FrappeTestCase
+
+from zongzhi_center.overrides import query_fields
+
+FIELDS = [
+	"name",
+	"`tabZZ Case`.`current_center`",
+	"count(*) as n",
+	"Status",
+	"name /* who reads this */",
+	"name -- and the rest",
+	"/*!50000 sleep(1) */ name",
+	"SELECT",
+	"ifnull(`modified`, '') as changed",
+	"",
+]
+
+
+class TestQueryFields(FrappeTestCase):
+	def test_it_is_frappes_method_with_frappes_answers(self):
+		query_fields.install()
+		engine = frappe.database.query.Engine
+		self.assertIs(engine.sanitize_fields, query_fields.sanitize_fields)
+		original = query_fields.frappe_sanitize_fields
+		self.assertEqual(original.__module__, "frappe.database.query")
+		self.assertEqual(
+			list(inspect.signature(original).parameters),
+			list(inspect.signature(query_fields.sanitize_fields).parameters),
+		)
+		query_fields.install()  # once more: still one layer over Frappe's own
+		self.assertIs(query_fields.sanitize_fields.zz_wraps, original)
+		for hook in ("before_request", "before_job"):
+			self.assertIn("zongzhi_center.overrides.query_fields.install", frappe.get_hooks(hook))
+
+		query = engine()
+		query.is_mariadb = frappe.db.db_type == "mariadb"  # as Frappe's get_query sets it
+		query_fields._cleaned.clear()
+		for fields in [*FIELDS, FIELDS, tuple(FIELDS), ["name", None, 3], None]:
+			with self.subTest(fields=fields):
+				expected = original(query, fields)
+				self.assertEqual(query_fields.sanitize_fields(query, fields), expected)
+				self.assertEqual(query_fields.sanitize_fields(query, fields), expected)  # remembered
+		self.assertNotIn("sleep", query_fields.sanitize_fields(query, "/*!50000 sleep(1) */ name"))
+
+	def test_a_get_value_reads_the_same_through_it(self):
+		name = frappe.get_all("ZZ Center", pluck="name", limit=1)[0]
+		self.assertEqual(frappe.db.get_value("ZZ Center", name, ["name", "level"], as_dict=True).name, name)
+		self.assertIn(("level", frappe.db.db_type == "mariadb"), query_fields._cleaned)
+
+	def test_names_a_client_invents_do_not_grow_it_without_bound(self):
+		query = frappe.database.query.Engine()
+		query.is_mariadb = frappe.db.db_type == "mariadb"
+		for i in range(query_fields.LIMIT + 10):
+			query_fields.sanitize_fields(query, f"field_{i}")
+		self.assertLessEqual(len(query_fields._cleaned), query_fields.LIMIT)
