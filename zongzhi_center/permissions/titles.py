@@ -21,6 +21,10 @@ from zongzhi_center.permissions.guards import LIST_TITLES, privileged
 def may_see_title(doctype: str, name: str) -> bool:
 	if not (doctype and name) or not frappe.db.exists(doctype, name):
 		return False
+	# a user none of whose roles (nor shares) reads or selects any record of the DocType sees none of its
+	# titles: answered without loading the record (a form links to users, centres and staff on every load)
+	if not (frappe.has_permission(doctype, "select") or frappe.has_permission(doctype, "read")):
+		return False
 	doc = frappe.get_doc(doctype, name)  # loaded once for both checks (a list asks for many titles)
 	# frappe.has_permission neither throws nor explains a refusal unless asked to
 	return frappe.has_permission(doctype, "select", doc=doc) or frappe.has_permission(

@@ -59,3 +59,31 @@ class TestQueryFields(FrappeTestCase):
 		for i in range(query_fields.LIMIT + 10):
 			query_fields.sanitize_fields(query, f"field_{i}")
 		self.assertLessEqual(len(query_fields._cleaned), query_fields.LIMIT)
+
+	def test_a_filters_column_is_judged_as_frappe_judges_it(self):
+		import frappe.utils.data
+
+		query_fields.install()
+		self.assertIs(frappe.utils.data.sanitize_column, query_fields.sanitize_column)
+		original = query_fields.frappe_sanitize_column
+		self.assertEqual(original.__module__, "frappe.utils.data")
+		self.assertEqual(
+			list(inspect.signature(original).parameters),
+			list(inspect.signature(query_fields.sanitize_column).parameters),
+		)
+		query_fields._accepted.clear()
+		for column in ("name", "`tabZZ Case`.`current_center`", "ifnull(modified, '')", "Status"):
+			original(column)  # Frappe accepts it
+			query_fields.sanitize_column(column)
+			query_fields.sanitize_column(column)  # and again, remembered
+		for column in ("name; drop table x", "name, password", "(select password from `__Auth`)"):
+			with self.subTest(column=column):
+				with self.assertRaises(frappe.DataError):
+					original(column)
+				for _attempt in range(2):  # refused every time, never remembered
+					with self.assertRaises(frappe.DataError):
+						query_fields.sanitize_column(column)
+		# through a list's filters, as a client sends them
+		with self.assertRaises(frappe.DataError):
+			frappe.get_list("ZZ Center", filters=[["name, password", "=", "x"]])
+		self.assertTrue(frappe.get_list("ZZ Center", filters=[["name", "is", "set"]], limit=1))
