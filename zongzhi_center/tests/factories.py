@@ -178,6 +178,7 @@ def delete_committed(tree: frappe._dict, users) -> None:
 	centers = list(tree.values())
 	for name in frappe.get_all("ZZ Case", filters={"receiving_center": ["in", centers]}, pluck="name"):
 		frappe.delete_doc("ZZ Case", name, force=True, ignore_permissions=True)
+	delete_sister_systems(centers, users)
 	for user in users:
 		frappe.db.delete("User Permission", {"user": user})
 		# ignore_on_trash: User.on_trash demands another System Manager than Administrator, which a
@@ -186,6 +187,23 @@ def delete_committed(tree: frappe._dict, users) -> None:
 	for center in (tree.grid_a, tree.village_a, tree.town_b, tree.town_a, tree.county):  # leaves first
 		frappe.delete_doc("ZZ Center", center, force=True, ignore_permissions=True)
 	frappe.db.commit()
+
+
+def delete_sister_systems(centers: list[str], users) -> None:
+	"""The sister systems of the test's centres or users, with the Webhook each made for its status callbacks
+	(a Webhook left behind would be asked about every case every later test saves)."""
+	systems = frappe.get_all(
+		"ZZ Sister System",
+		or_filters={"default_center": ["in", centers], "user": ["in", list(users) or [""]]},
+		fields=["name", "webhook"],
+	)
+	for system in systems:
+		frappe.delete_doc("ZZ Sister System", system.name, force=True, ignore_permissions=True)
+		if system.webhook and frappe.db.exists("Webhook", system.webhook):
+			frappe.db.delete("Webhook Request Log", {"webhook": system.webhook})
+			frappe.delete_doc("Webhook", system.webhook, force=True, ignore_permissions=True)
+	if systems:
+		frappe.cache.delete_value("webhooks")  # Frappe forgets its list of webhooks on a save, not on a delete
 
 
 def run_in_thread(target, *args):
