@@ -126,6 +126,47 @@ def tracking_token() -> str:
 	return made or make_case(center).tracking_token
 
 
+def forget_runs() -> dict:
+	"""The cases and ToDos that earlier benchmark runs wrote (intakes: external ids "bench-…"; ToDos:
+	descriptions "bench …"), removed so that both sides of the next run start from the generated data alone.
+	Left in place they are the newest rows: the intakes all at the sister system's county centre, which the
+	township clerk does not see, and the ToDos all the clerk's own, so each list's newest-first scan would
+	meet a different share of rows the clerk may read. Bulk deletes (a test site's benchmark rows, no
+	controllers); the kept case counts are rebuilt after.
+
+		bench --site <bench site> execute zongzhi_center.benchmarks.city_scale.forget_runs
+	"""
+	from zongzhi_center.services import case_count
+
+	require_test_site()
+	removed = {"cases": 0, "todos": 0}
+	tables = [df.options for df in frappe.get_meta("ZZ Case").get_table_fields()]
+	while True:
+		names = frappe.db.sql(
+			"select name from `tabZZ Case` where external_id like 'bench-%%' limit 2000", pluck=True
+		)
+		if not names:
+			break
+		for table in tables:
+			frappe.db.delete(table, {"parenttype": "ZZ Case", "parent": ["in", names]})
+		frappe.db.delete("ZZ Outbox", {"reference_doctype": "ZZ Case", "reference_name": ["in", names]})
+		frappe.db.delete("DocShare", {"share_doctype": "ZZ Case", "share_name": ["in", names]})
+		frappe.db.delete("ZZ Case", {"name": ["in", names]})
+		frappe.db.commit()
+		removed["cases"] += len(names)
+	while True:
+		frappe.db.sql("delete from `tabToDo` where description like 'bench %%' limit 50000")
+		deleted = frappe.db._cursor.rowcount
+		frappe.db.commit()
+		removed["todos"] += deleted
+		if not deleted:
+			break
+	case_count.rebuild()
+	frappe.db.commit()
+	print(removed)
+	return removed
+
+
 def cleanup() -> None:
 	require_test_site()
 	frappe.set_user("Administrator")
