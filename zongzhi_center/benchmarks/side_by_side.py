@@ -6,7 +6,8 @@ in alternating rounds (baseline, app, baseline, app, …), and the median of the
 
 Run it against the server users get (`./zz up`: nginx in front of gunicorn), on a site made by
 `city_scale.setup` (1,000,000 cases and ToDos, a third of each visible to the township clerk). The intake
-pair writes: cases with external ids "bench-…" and ToDos (`city_scale.cleanup` removes them).
+pair writes: cases with external ids "bench-…" and ToDos; `city_scale.forget_runs` removes them, and is run
+before the list is measured (else the newest rows of each list are an earlier run's, at different centres).
 
 | pair | baseline (bare Frappe) | the app |
 |---|---|---|
