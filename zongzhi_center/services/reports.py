@@ -88,6 +88,10 @@ def grouped(
 	"""``select <keys>, <values> … group by <keys>`` through frappe.get_list (permissions applied).
 
 	keys and values map an alias to a column or an aggregate (``count(*)``, ``sum(`tabX`.`y`)``)."""
+	if keys:
+		rows = grouped_by_hash(doctype, keys, values, filters, **kwargs)
+		if rows is not None:
+			return rows
 	fields = [f"{expr} as {alias}" for alias, expr in {**keys, **values}.items()]
 	group_by = ", ".join(keys.values())
 	return frappe.get_list(
@@ -102,6 +106,51 @@ def grouped(
 		ignore_ifnull=True,
 		**kwargs,
 	)
+
+
+def grouped_by_hash(
+	doctype: str, keys: dict[str, str], values: dict[str, str], filters: list, **kwargs
+) -> list[frappe._dict] | None:
+	"""The same groups, formed by a number made of the keys (CRC-32) instead of the keys' text: MariaDB's
+	temporary table for a GROUP BY on a centre and a department (two long texts) is most of a year-long
+	report's time at a million cases, and one on a number takes about a third less. Each group also reads
+	the smallest and largest value of each key and how many rows have one: a group whose rows all share their
+	keys is exact. Two different keys of the same number would show as a group whose smallest and largest
+	differ — then the answer is None and the caller groups by the keys themselves."""
+	# Frappe reads the tables of a query from its fields (`tabX`.… before the first dot), which a function
+	# around a column hides: the keys are named by their columns alone, on a query of this DocType's table only
+	own = f"`tab{doctype}`."
+	columns = {alias: expr.replace(own, "") for alias, expr in keys.items()}
+	if any("`tab" in expr for expr in columns.values()) or any(
+		isinstance(f, list | tuple) and len(f) == 4 and f[0] != doctype for f in filters or []
+	):
+		return None
+	texts = ", ".join(f"ifnull({expr}, char(30))" for expr in columns.values())
+	fields = [f"crc32(concat_ws(char(31), {texts})) as zz_group", "count(*) as zz_rows"]
+	for alias, expr in columns.items():
+		fields += [
+			f"min({expr}) as {alias}",
+			f"max({expr}) as zz_max_{alias}",
+			f"count({expr}) as zz_set_{alias}",
+		]
+	fields += [f"{expr} as {alias}" for alias, expr in values.items()]
+	rows = frappe.get_list(
+		doctype,
+		fields=fields,
+		filters=filters,
+		group_by="zz_group",
+		order_by=None,
+		limit_page_length=0,
+		ignore_ifnull=True,
+		**kwargs,
+	)
+	for row in rows:
+		for alias in keys:
+			if row[f"zz_set_{alias}"] not in (0, row.zz_rows) or row[alias] != row[f"zz_max_{alias}"]:
+				return None  # two groups met in one number
+	answer = [frappe._dict({alias: row[alias] for alias in (*keys, *values)}) for row in rows]
+	# in the order the GROUP BY on the keys gives: by each key, no value first
+	return sorted(answer, key=lambda row: tuple((row[k] is not None, row[k]) for k in keys))
 
 
 def col(doctype: str, field: str) -> str:

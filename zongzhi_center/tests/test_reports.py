@@ -283,6 +283,58 @@ class TestReports(FrappeTestCase):
 		sibling = only(report(self.clerk_b, "ZZ Weekly Dispatch", group_by="All", **WEEK))
 		self.assertEqual(pick(sibling, *metrics), (2, 1, 1, 1))
 
+	def test_groups_formed_by_a_number_are_the_groups_of_the_keys(self):
+		from unittest.mock import patch
+
+		from zongzhi_center.services import reports
+
+		def every_report(user):
+			answers = []
+			for name, filters in (
+				("ZZ Weekly Dispatch", {"group_by": "Centre and Department", **WEEK}),
+				("ZZ Weekly Dispatch", {"group_by": "Department", **WEEK}),
+				("ZZ Mediation Success Rate", {"group_by": "Centre", **WEEK}),
+				("ZZ Cases by Source", {"group_by": "Channel"}),
+				("ZZ Risk Colour Trend", {"interval": "Week"}),
+			):
+				answers.append(report(user, name, **filters))
+			return answers
+
+		hashed_groups = []
+		original = reports.grouped_by_hash
+
+		def counting(*args, **kwargs):
+			rows = original(*args, **kwargs)
+			hashed_groups.append(rows is not None)
+			return rows
+
+		for user in (self.director, self.clerk_a):
+			with patch.object(reports, "grouped_by_hash", counting):
+				by_number = every_report(user)
+			with patch.object(reports, "grouped_by_hash", return_value=None):
+				by_keys = every_report(user)
+			self.assertEqual(by_number, by_keys, user)
+		self.assertTrue(hashed_groups and all(hashed_groups))
+
+		# two keys meeting in one number show as a group whose smallest and largest key differ: the keys decide
+		real_get_list = frappe.get_list
+
+		def impure(*args, **kwargs):
+			rows = real_get_list(*args, **kwargs)
+			if rows:
+				rows[0]["zz_max_center"] = "不同的中心"
+			return rows
+
+		with patch.object(reports.frappe, "get_list", side_effect=impure):
+			self.assertIsNone(
+				original(
+					"ZZ Case",
+					{"center": reports.col("ZZ Case", "current_center")},
+					{"n": "count(*)"},
+					[],
+				)
+			)
+
 	def test_weekly_dispatch_by_department(self):
 		rows = by(report(self.director, "ZZ Weekly Dispatch", group_by="Department", **WEEK), "department")
 		self.assertEqual(rows[self.dept_c].received, 2)
