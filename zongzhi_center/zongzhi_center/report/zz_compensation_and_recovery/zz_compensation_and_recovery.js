@@ -1,31 +1,4 @@
 // 化解金额: compensation agreed and losses recovered
 frappe.query_reports["ZZ Compensation and Recovery"] = {
-	filters: [
-		{
-			fieldname: "center",
-			label: __("Centre"),
-			fieldtype: "Link",
-			options: "ZZ Center",
-			default: frappe.defaults.get_user_default("ZZ Center"),
-		},
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.year_start(),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: ["Centre", "All"].map((value) => ({ value, label: __(value) })),
-			default: "Centre",
-		},
-	],
+	filters: zongzhi_center.report_filters({ group_by: ["Centre", "All"] }),
 };
