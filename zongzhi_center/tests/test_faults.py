@@ -86,6 +86,16 @@ def call(method: str, path: str, credentials: str, site: str, body=None, headers
 		return status, {"raw": text[:500]}
 
 
+def call_unless_busy(path: str, credentials: str, site: str, body: dict) -> tuple[int, dict]:
+	"""A POST tried again on "busy, try again" (503: a deadlock with another test run's saves), as a client
+	that honours the answer would."""
+	for _try in range(3):
+		status, answer = call("POST", path, credentials, site, body)
+		if status != 503:
+			break
+	return status, answer
+
+
 def at_once(function, arguments: list, workers: int | None = None) -> list:
 	"""Run function(*args) for each args in threads started together; results (or exceptions) in order."""
 	barrier = threading.Barrier(len(arguments))
@@ -483,16 +493,12 @@ class TestQueueOutage(FaultFixtures, FrappeTestCase):
 		before = {r.name for r in outbox_rows(case.name)}
 		opened = frappe.get_doc(CASE, case.name).as_dict(convert_dates_to_str=True)
 		with queue_unreachable():
-			for _try in range(3):  # "busy, try again" (a deadlock with another run's saves) is tried again
-				status, body = call(
-					"POST",
-					"/api/method/frappe.model.workflow.apply_workflow",
-					self.keys[self.dispatcher],
-					self.site,
-					{"doc": opened, "action": wn.action("route")},
-				)
-				if status != 503:
-					break
+			status, body = call_unless_busy(
+				"/api/method/frappe.model.workflow.apply_workflow",
+				self.keys[self.dispatcher],
+				self.site,
+				{"doc": opened, "action": wn.action("route")},
+			)
 		self.assertEqual(status, 200, body)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value(CASE, case.name, "workflow_state"), wn.state("routed"))
@@ -518,16 +524,12 @@ class TestQueueOutage(FaultFixtures, FrappeTestCase):
 
 		case = committed(setup)
 		with queue_unreachable():
-			for _try in range(3):  # "busy, try again" (a deadlock with another run's saves) is tried again
-				status, body = call(
-					"POST",
-					"/api/method/zongzhi_center.api.rota.assign",
-					self.keys[self.dispatcher],
-					self.site,
-					{"case": case.name, "staff": self.staff},
-				)
-				if status != 503:
-					break
+			status, body = call_unless_busy(
+				"/api/method/zongzhi_center.api.rota.assign",
+				self.keys[self.dispatcher],
+				self.site,
+				{"case": case.name, "staff": self.staff},
+			)
 		self.assertEqual(status, 200, body)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value(CASE, case.name, "assigned_mediator"), self.staff)
