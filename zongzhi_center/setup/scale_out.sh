@@ -253,6 +253,27 @@ launch() { # name, command — in its own session, as the bench user; pid in .zz
 nginx_bin() { PATH=$PATH:/usr/sbin:/sbin command -v nginx || echo /usr/sbin/nginx; }
 nginx_conf() { echo "$BENCH_DIR/config/zz-nginx-$WEB_PORT.conf"; }
 
+server_block() { # listen port, upstream: the site's assets from disk, the rest to the upstream
+	cat <<-SERVER
+		server {
+			listen 127.0.0.1:$1;
+			root $BENCH_DIR/sites;
+			location /assets { try_files \$uri =404; }
+			location / { try_files /\$host/public/\$uri @frappe; }
+			location @frappe {
+				proxy_http_version 1.1;
+				proxy_set_header Connection "";
+				proxy_set_header Host \$http_host;
+				proxy_set_header X-Frappe-Site-Name \$host;
+				proxy_set_header X-Forwarded-For \$remote_addr;
+				proxy_read_timeout 120;
+				proxy_redirect off;
+				proxy_pass http://$2;
+			}
+		}
+	SERVER
+}
+
 write_nginx_conf() {
 	local prefix="$BENCH_DIR/.zz/nginx-$WEB_PORT" port servers="" first=${APP_PORTS%% *}
 	for port in $APP_PORTS; do servers+="server 127.0.0.1:$port fail_timeout=10s; "; done
@@ -280,38 +301,8 @@ write_nginx_conf() {
 			# does not queue the intake behind it
 			upstream zz_scale_all { least_conn; $servers keepalive 32; }
 			upstream zz_scale_one { server 127.0.0.1:$first fail_timeout=10s; keepalive 32; }
-			server {
-				listen 127.0.0.1:$WEB_PORT;
-				root $BENCH_DIR/sites;
-				location /assets { try_files \$uri =404; }
-				location / { try_files /\$host/public/\$uri @frappe; }
-				location @frappe {
-					proxy_http_version 1.1;
-					proxy_set_header Connection "";
-					proxy_set_header Host \$http_host;
-					proxy_set_header X-Frappe-Site-Name \$host;
-					proxy_set_header X-Forwarded-For \$remote_addr;
-					proxy_read_timeout 120;
-					proxy_redirect off;
-					proxy_pass http://zz_scale_all;
-				}
-			}
-			server {
-				listen 127.0.0.1:$ONE_PORT;
-				root $BENCH_DIR/sites;
-				location /assets { try_files \$uri =404; }
-				location / { try_files /\$host/public/\$uri @frappe; }
-				location @frappe {
-					proxy_http_version 1.1;
-					proxy_set_header Connection "";
-					proxy_set_header Host \$http_host;
-					proxy_set_header X-Frappe-Site-Name \$host;
-					proxy_set_header X-Forwarded-For \$remote_addr;
-					proxy_read_timeout 120;
-					proxy_redirect off;
-					proxy_pass http://zz_scale_one;
-				}
-			}
+			$(server_block "$WEB_PORT" zz_scale_all)
+			$(server_block "$ONE_PORT" zz_scale_one)
 		}
 	NGINX
 }
