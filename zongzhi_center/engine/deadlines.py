@@ -136,11 +136,39 @@ def pick_rule(
 ) -> DeadlineRule | None:
 	"""The rule for a case at ``tier`` with a category (and its ancestors, nearest first), colour, matter
 	type and review level."""
+	return break_tie(
+		most_specific(rules, tier, category_path, colour, matter_type, review_level), calendar, start
+	)
+
+
+def most_specific(
+	rules: Iterable[DeadlineRule],
+	tier: str | None,
+	category_path: Sequence[str],
+	colour: str | None,
+	matter_type: str | None = None,
+	review_level: str | None = None,
+) -> list[DeadlineRule]:
+	"""The matching rules that are the most specific for the case (pick_rule): one, or several tied,
+	or none. Depends on the case's fields alone, not its times: a caller may keep it for many cases."""
 	matching = [
 		rule for rule in rules if rule.matches(tier, category_path, colour, matter_type, review_level)
 	]
 	if not matching:
+		return []
+	best = max(rule.specificity(category_path) for rule in matching)
+	return [rule for rule in matching if rule.specificity(category_path) == best]
+
+
+def break_tie(
+	tied: Sequence[DeadlineRule], calendar: WorkCalendar | None = None, start: datetime | None = None
+) -> DeadlineRule | None:
+	"""Among equally specific rules, the one with the stricter resolve-by for a clock started at
+	``start``, then the first by name."""
+	if not tied:
 		return None
+	if len(tied) == 1:
+		return tied[0]
 
 	def strictness(rule: DeadlineRule) -> timedelta:
 		if rule.resolve is None:
@@ -153,10 +181,6 @@ def pick_rule(
 		return rule.resolve.amount(clock_for(calendar, rule), start)
 
 	# strictness walks the calendar: only worked out between rules equally specific
-	best = max(rule.specificity(category_path) for rule in matching)
-	tied = [rule for rule in matching if rule.specificity(category_path) == best]
-	if len(tied) == 1:
-		return tied[0]
 	return min(tied, key=lambda r: (strictness(r), r.name))
 
 
@@ -298,13 +322,21 @@ def grading(
 	time ahead, moderately and seriously overdue at the end of the N-th working day after it."""
 	if due is None:
 		return Grading(None, None, None, None)
+	# the same for every case with the same deadline under the same rule: worked out once a calendar
+	key = ("grading", due, warn_before, moderate_after_days, serious_after_days)
+	known = calendar.memo.get(key)
+	if known is not None:
+		return known
 
 	def after(days: int | None) -> datetime | None:
 		return calendar.add_working_days(due, days) if days else None
 
-	return Grading(
-		due_soon_at=working_time_before(calendar, due, warn_before),
-		due=due,
-		moderate_at=after(moderate_after_days),
-		serious_at=after(serious_after_days),
+	return calendar.remember(
+		key,
+		Grading(
+			due_soon_at=working_time_before(calendar, due, warn_before),
+			due=due,
+			moderate_at=after(moderate_after_days),
+			serious_at=after(serious_after_days),
+		),
 	)

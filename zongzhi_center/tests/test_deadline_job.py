@@ -250,6 +250,25 @@ class TestStoredInBulk(FrappeTestCase):
 		updates = [q for q in sent if q.lstrip().lower().startswith("update `tabzz case`")]
 		self.assertEqual(len(updates), 3)
 
+	def test_the_job_reads_a_paused_case_as_its_document_does(self):
+		case = self.open_case(NOW - timedelta(days=2))
+		doc = frappe.get_doc("ZZ Case", case)
+		# paused for four hours, and paused again two hours ago
+		doc.append("pauses", {"paused_at": NOW - timedelta(days=1), "resumed_at": NOW - timedelta(hours=20)})
+		doc.append("pauses", {"paused_at": NOW - timedelta(hours=2)})
+		for pause in doc.pauses:
+			pause.state = doc.workflow_state
+			pause.db_insert()
+		for read_again in (False, True):
+			[row] = sla.case_rows([case], notices=read_again)
+			sla.refresh(row, NOW, sla.Setup())
+			doc = frappe.get_doc("ZZ Case", case)
+			sla.refresh(doc, NOW)
+			self.assertEqual(len(row.pauses), 2)
+			self.assertEqual(row.sla_status, "Paused")
+			for field in sla.DEADLINE_FIELDS:
+				self.assertEqual(str(row.get(field) or ""), str(doc.get(field) or ""), field)
+
 	def test_a_case_saved_since_it_was_read_keeps_what_its_save_stored(self):
 		case = self.open_case(NOW - timedelta(hours=1))
 		stored = frappe.db.get_value("ZZ Case", case, ["due_date", "modified"], as_dict=True)

@@ -20,7 +20,7 @@ from zongzhi_center.exceptions import (
 	ExtensionRequesterError,
 	StateRequirementError,
 )
-from zongzhi_center.services import extensions, rules
+from zongzhi_center.services import extensions, rules, sla
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.setup import workflow_sync
 from zongzhi_center.setup.demo import move_to
@@ -198,6 +198,20 @@ class TestExtensions(On2026Calendar, FrappeTestCase):
 			doc = frappe.get_doc(EXTENSION, ext.name)
 			doc.decision_note = "改一下"
 			self.assertRaises(ExtensionDecidedError, doc.save)
+
+	def test_the_deadline_job_reads_an_approved_extension_as_the_case_does(self):
+		name = self.new_case()
+		decide(self.director, request(self.mediator, name, 3).name, extensions.APPROVED)
+		now = datetime(2027, 3, 8, 9, 0)
+		# the job's read of the stored case, refreshed with the rules read once for its batch
+		[row] = sla.case_rows([name], notices=False)
+		sla.refresh(row, now, sla.Setup())
+		case = self.case(name)
+		sla.refresh(case, now)
+		self.assertEqual(row.approved_extension_days, 3)
+		self.assertEqual(get_datetime(row.due_date), datetime(2027, 3, 10, 17, 30))
+		for field in sla.DEADLINE_FIELDS:
+			self.assertEqual(str(row.get(field) or ""), str(case.get(field) or ""), field)
 
 	def test_a_new_clock_starts_without_the_old_extensions(self):
 		name = self.new_case()
