@@ -203,7 +203,8 @@ def delete_sister_systems(centers: list[str], users) -> None:
 			frappe.db.delete("Webhook Request Log", {"webhook": system.webhook})
 			frappe.delete_doc("Webhook", system.webhook, force=True, ignore_permissions=True)
 	if systems:
-		frappe.cache.delete_value("webhooks")  # Frappe forgets its list of webhooks on a save, not on a delete
+		# Frappe forgets its list of webhooks on a save, not on a delete
+		frappe.cache.delete_value("webhooks")
 
 
 def run_in_thread(target, *args):
