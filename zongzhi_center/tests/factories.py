@@ -207,6 +207,36 @@ def delete_sister_systems(centers: list[str], users) -> None:
 		frappe.cache.delete_value("webhooks")
 
 
+def twice_at_once(work, timeout: int = 180) -> tuple[list, list]:
+	"""work() run twice at the same moment, each in a thread with its own Frappe context and database
+	connection and committing at its end, as two workers or two hosts' schedulers would: (results, errors)."""
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	barrier = threading.Barrier(2)
+	results, errors = [], []
+
+	def run():
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		try:
+			frappe.flags.in_test = True
+			frappe.set_user("Administrator")
+			barrier.wait(timeout=30)
+			results.append(work())
+			frappe.db.commit()
+		except Exception as e:
+			errors.append(repr(e))
+			frappe.db.rollback()
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run) for _ in range(2)]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(timeout=timeout)
+	return results, errors
+
+
 def run_in_thread(target, *args):
 	"""Run `target` in a fresh thread (its own Frappe context and DB connection) and return its result."""
 	box = {}

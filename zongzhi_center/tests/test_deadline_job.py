@@ -6,7 +6,6 @@ timeline as they always did (no Version, no new modified time; the public page's
 The rule runs on calendar time (every hour of every day) so that the grades do not depend on the site's
 working calendar, which other suites may be changing while these fixtures are committed."""
 
-import threading
 from datetime import datetime, timedelta
 
 import frappe
@@ -20,6 +19,7 @@ from zongzhi_center.tests.factories import (
 	make_department,
 	make_user,
 	move_case,
+	twice_at_once,
 )
 from zongzhi_center.tests.test_sla import make_category, make_rule
 
@@ -120,31 +120,7 @@ class TestTwoRunsAtOnce(FrappeTestCase):
 		# what the intake and the moves told them before the job
 		told = {(user, case): notes(user, case) for user in (clerk, director) for case in names}
 
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		runs, errors = [], []
-
-		def run_job():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			try:
-				frappe.flags.in_test = True
-				frappe.set_user("Administrator")
-				barrier.wait(timeout=30)
-				runs.append(sla.update_open_cases(now=NOW, cases=names))
-				frappe.db.commit()
-			except Exception as e:
-				errors.append(repr(e))
-				frappe.db.rollback()
-			finally:
-				frappe.destroy()
-
-		threads = [threading.Thread(target=run_job) for _ in range(2)]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
-			thread.join(timeout=180)
-
+		runs, errors = twice_at_once(lambda: sla.update_open_cases(now=NOW, cases=names))
 		self.assertEqual(errors, [])
 		self.assertEqual(len(runs), 2)
 		done = {key: sum(run[key] for run in runs) for key in runs[0] if key != "checked"}

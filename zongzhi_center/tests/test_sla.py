@@ -1,7 +1,6 @@
 """Deadlines on real cases: the rule a case gets, the calendar it counts in, pauses, and the scheduled
 job marking overdue cases and escalating them exactly once per breach."""
 
-import threading
 from datetime import datetime, timedelta
 
 import frappe
@@ -17,6 +16,7 @@ from zongzhi_center.tests.factories import (
 	make_center_tree,
 	make_user,
 	move_case,
+	twice_at_once,
 	unique,
 )
 
@@ -272,31 +272,7 @@ class TestJobRunTwiceAtOnce(FrappeTestCase):
 		self.addCleanup(frappe.delete_doc, "ZZ Deadline Rule", rule, force=True)
 		self.addCleanup(delete_committed, tree, [clerk])
 
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		outcomes, errors = [], []
-
-		def run_job():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			try:
-				frappe.flags.in_test = True
-				frappe.set_user("Administrator")
-				barrier.wait(timeout=30)
-				outcomes.append(sla.update_case(case.name, now_datetime()))
-				frappe.db.commit()
-			except Exception as e:
-				errors.append(repr(e))
-				frappe.db.rollback()
-			finally:
-				frappe.destroy()
-
-		threads = [threading.Thread(target=run_job) for _ in range(2)]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
-			thread.join(timeout=120)
-
+		outcomes, errors = twice_at_once(lambda: sla.update_case(case.name, now_datetime()), timeout=120)
 		self.assertEqual(errors, [])
 		self.assertEqual(sorted(outcomes), ["checked", "escalated"])
 		frappe.db.rollback()  # a fresh snapshot: what the two runs committed
