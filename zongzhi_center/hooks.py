@@ -163,6 +163,8 @@ before_request = [
 	"zongzhi_center.overrides.new_docs.install",
 	# a get_value's field names are parsed once a process, not once a call (overrides/query_fields.py)
 	"zongzhi_center.overrides.query_fields.install",
+	# a website page reads the site's redirect rows from the cache (overrides/redirects.py)
+	"zongzhi_center.overrides.redirects.install",
 	# the /printview page prints the stored document in a print format of its DocType (overrides/printing.py)
 	"zongzhi_center.overrides.printing.check_print_page",
 	# raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
@@ -235,6 +237,8 @@ doc_events = {
 		# who reads their own cases without a share depends on their roles (services/access.py)
 		"on_update": "zongzhi_center.services.access.after_role_change",
 	},
+	# its redirect rows, kept in the cache for every website page, are read again (overrides/redirects.py)
+	"Website Settings": {"on_update": "zongzhi_center.overrides.redirects.forget_rows"},
 	# never keep ID numbers, phones or addresses of parties in the Version log (the form timeline)
 	"Version": {
 		"before_insert": "zongzhi_center.permissions.personal_data.scrub_version",

@@ -17,6 +17,8 @@ so a Frappe update that changes one fails loudly.
 - query_fields.py: not a whitelisted method but Frappe's query builder's sanitize_fields, whose sqlparse
   cleaning of a field name is kept per name instead of done again on every get_value (installed before every
   request and job)
+- redirects.py: not a whitelisted method but Frappe's website path resolver's resolve_redirect, with the
+  site's Website Route Redirect rows read from the cache (installed before every request)
 - realtime_loopback.js: not Python but a preload of Frappe's realtime server (node --require), which keeps
   its socket.io listener on the loopback, behind nginx
 - reportview.py: the list view's total of cases (frappe.desk.reportview.get_count), from each centre's kept
