@@ -165,6 +165,8 @@ before_request = [
 	"zongzhi_center.overrides.query_fields.install",
 	# a website page reads the site's redirect rows from the cache (overrides/redirects.py)
 	"zongzhi_center.overrides.redirects.install",
+	# the records shared with the user, in one plain query (overrides/shares.py)
+	"zongzhi_center.overrides.shares.install",
 	# the /printview page prints the stored document in a print format of its DocType (overrides/printing.py)
 	"zongzhi_center.overrides.printing.check_print_page",
 	# raw SQL filters, link-column joins and debug output from clients (permissions/guards.py)
@@ -177,6 +179,7 @@ before_job = [
 	"zongzhi_center.overrides.workflow_actions.install",
 	"zongzhi_center.overrides.new_docs.install",
 	"zongzhi_center.overrides.query_fields.install",
+	"zongzhi_center.overrides.shares.install",
 ]
 # a list's fields, order, grouping and filters: plain fields the caller may read (permissions/query.py); an auth
 # hook, since Frappe reads API keys and OAuth tokens after before_request and the check depends on the user

@@ -19,6 +19,8 @@ so a Frappe update that changes one fails loudly.
   request and job)
 - redirects.py: not a whitelisted method but Frappe's website path resolver's resolve_redirect, with the
   site's Website Route Redirect rows read from the cache (installed before every request)
+- shares.py: not a whitelisted method but Frappe's frappe.share.get_shared, the records shared with a user
+  asked of the database in one plain query (installed before every request and job)
 - realtime_loopback.js: not Python but a preload of Frappe's realtime server (node --require), which keeps
   its socket.io listener on the loopback, behind nginx
 - reportview.py: the list view's total of cases (frappe.desk.reportview.get_count), from each centre's kept
