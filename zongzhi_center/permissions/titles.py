@@ -25,7 +25,9 @@ def may_see_title(doctype: str, name: str) -> bool:
 	# titles: answered without loading the record (a form links to users, centres and staff on every load)
 	if not (frappe.has_permission(doctype, "select") or frappe.has_permission(doctype, "read")):
 		return False
-	doc = frappe.get_doc(doctype, name)  # loaded once for both checks (a list asks for many titles)
+	# the stored record, from Frappe's document cache (which each save and set_value clears): a form's links to
+	# users would each load a user with all its tables from the database
+	doc = frappe.get_cached_doc(doctype, name)
 	# frappe.has_permission neither throws nor explains a refusal unless asked to
 	return frappe.has_permission(doctype, "select", doc=doc) or frappe.has_permission(
 		doctype, "read", doc=doc
