@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import json
 import random
 import re
 import threading
@@ -207,9 +208,10 @@ def delete_sister_systems(centers: list[str], users) -> None:
 		frappe.cache.delete_value("webhooks")
 
 
-def twice_at_once(work, timeout: int = 180) -> tuple[list, list]:
+def twice_at_once(work, timeout: int = 180, in_test: bool = True) -> tuple[list, list]:
 	"""work() run twice at the same moment, each in a thread with its own Frappe context and database
-	connection and committing at its end, as two workers or two hosts' schedulers would: (results, errors)."""
+	connection and committing at its end, as two workers or two hosts' schedulers would: (results, errors).
+	in_test=False runs them as production does (the outbox records its work for a drain)."""
 	site, sites_path = frappe.local.site, frappe.local.sites_path
 	barrier = threading.Barrier(2)
 	results, errors = [], []
@@ -218,7 +220,7 @@ def twice_at_once(work, timeout: int = 180) -> tuple[list, list]:
 		frappe.init(site=site, sites_path=sites_path)
 		frappe.connect()
 		try:
-			frappe.flags.in_test = True
+			frappe.flags.in_test = in_test
 			frappe.set_user("Administrator")
 			barrier.wait(timeout=30)
 			results.append(work())
@@ -235,6 +237,34 @@ def twice_at_once(work, timeout: int = 180) -> tuple[list, list]:
 	for thread in threads:
 		thread.join(timeout=timeout)
 	return results, errors
+
+
+class CallbackReceiver:
+	"""A sister system's callback endpoint on this machine: keeps what each POST tells it and answers
+	`status` (which a test may change between calls)."""
+
+	def __init__(self, test, status: int = 200):
+		from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+		self.received, self.status = [], status
+		receiver = self
+
+		class Handler(BaseHTTPRequestHandler):
+			def do_POST(self):
+				receiver.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+				self.send_response(receiver.status)
+				self.end_headers()
+
+			def log_message(self, *args):
+				pass
+
+		self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+		threading.Thread(target=self.server.serve_forever, daemon=True).start()
+		test.addCleanup(self.server.shutdown)
+		self.url = f"http://127.0.0.1:{self.server.server_port}/zz-callback"
+
+	def for_case(self, case_number: str) -> list[dict]:
+		return [r for r in self.received if r.get("case_number") == case_number]
 
 
 def run_in_thread(target, *args):

@@ -41,6 +41,7 @@ from frappe.utils import add_days, background_jobs, get_bench_path, now_datetime
 from zongzhi_center.services import casefile, outbox, routing, rules, sla
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.tests.factories import (
+	CallbackReceiver,
 	act,
 	api_credentials,
 	as_user,
@@ -52,6 +53,7 @@ from zongzhi_center.tests.factories import (
 	make_user,
 	move_case,
 	run_in_thread,
+	twice_at_once,
 	unique,
 )
 from zongzhi_center.tests.test_agreement import AgreementFixtures
@@ -408,39 +410,12 @@ class FaultFixtures:
 		self.addCleanup(off)
 
 
-class Receiver:
-	"""A sister system's callback endpoint on this machine, keeping what it is told."""
-
-	def __init__(self, test):
-		from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-		self.received = []
-		receiver = self
-
-		class Handler(BaseHTTPRequestHandler):
-			def do_POST(self):
-				receiver.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-				self.send_response(200)
-				self.end_headers()
-
-			def log_message(self, *args):
-				pass
-
-		self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-		threading.Thread(target=self.server.serve_forever, daemon=True).start()
-		test.addCleanup(self.server.shutdown)
-		self.url = f"http://127.0.0.1:{self.server.server_port}/zz-fault-callback"
-
-	def for_case(self, case_number: str) -> list[dict]:
-		return [r for r in self.received if r.get("case_number") == case_number]
-
-
 # ---------------------------------------------------------------- the queue's Redis unreachable
 
 
 class TestQueueOutage(FaultFixtures, FrappeTestCase):
 	def test_intake_while_the_queue_is_unreachable_answers_and_loses_nothing(self):
-		receiver = Receiver(self)
+		receiver = CallbackReceiver(self)
 		self.with_callback(receiver.url)
 		external_id = unique("redis-down")
 		with queue_unreachable():
@@ -480,7 +455,7 @@ class TestQueueOutage(FaultFixtures, FrappeTestCase):
 	def test_a_state_change_over_rest_while_the_queue_is_unreachable_keeps_its_status_callback(self):
 		"""The dispatcher routes a hotline case over REST while the queue is away: the routing is made and
 		answered, and the hotline is told of the new state once the queue is back, once."""
-		receiver = Receiver(self)
+		receiver = CallbackReceiver(self)
 		self.with_callback(receiver.url)
 
 		def setup():
@@ -655,7 +630,7 @@ class TestKilledDrain(FaultFixtures, FrappeTestCase):
 		self.assertEqual(casefile.verify(case.name), [])
 
 	def test_killed_after_calling_a_sister_system_the_call_is_made_again(self):
-		receiver = Receiver(self)
+		receiver = CallbackReceiver(self)
 		self.with_callback(receiver.url)
 
 		def setup():
@@ -800,23 +775,8 @@ class TestLoad(FaultFixtures, FrappeTestCase):
 		self.addCleanup(retrying, frappe.delete_doc, "ZZ Deadline Rule", rule, 0, None, True)
 		names = [c.name for c in cases]
 		before = {name: notification_counts(name) for name in names}
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		errors = []
-
-		def run_job():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			try:
-				frappe.set_user("Administrator")
-				sla.update_open_cases(cases=names)  # the job over these cases: others' tests have cases too
-				frappe.db.commit()
-			except Exception as e:
-				errors.append(repr(e))
-				frappe.db.rollback()
-			finally:
-				frappe.destroy()
-
-		at_once(run_job, [(), ()])
+		# the job over these cases: others' tests have cases too; as production runs it, its notices to the outbox
+		_runs, errors = twice_at_once(lambda: sla.update_open_cases(cases=names), in_test=False)
 		self.assertEqual(errors, [])
 		frappe.db.rollback()
 		for name in names:
@@ -1033,25 +993,13 @@ class TestDailyJobsTwiceAtOnce(AgreementFixtures, FrappeTestCase):
 		due_soon, missed = agreements
 		last_row = frappe.db.sql(f"select ifnull(max(name), 0) from `tab{OUTBOX}`")[0][0]
 		notes_before = self.notes_on(missed)
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		errors = []
 
 		def daily_jobs():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			try:
-				frappe.set_user("Administrator")
-				performance.remind_due_obligations()
-				performance.mark_missed_obligations()
-				judicial_confirmation.update_windows()
-				frappe.db.commit()
-			except Exception as e:
-				errors.append(repr(e))
-				frappe.db.rollback()
-			finally:
-				frappe.destroy()
+			performance.remind_due_obligations()
+			performance.mark_missed_obligations()
+			judicial_confirmation.update_windows()
 
-		at_once(daily_jobs, [(), ()])
+		_runs, errors = twice_at_once(daily_jobs, in_test=False)
 		self.assertEqual(errors, [])
 		frappe.db.rollback()
 		names = [a.name for a in agreements] + [a.case for a in agreements]
