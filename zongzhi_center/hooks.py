@@ -203,7 +203,8 @@ doc_events = {
 		"before_print": "zongzhi_center.services.record_titles.set_print_heading",
 		# personal data leaves the request encrypted, with only its mask in the column (services/vault.py)
 		"validate": "zongzhi_center.services.vault.protect",
-		# a Webhook's calls are written to the outbox with the change that triggers them (overrides/webhooks.py)
+		# a Webhook's calls are written to the outbox with the change that triggers them (overrides/webhooks.py),
+		# on each event a Webhook can follow (tests/test_outbox.py checks them against the Webhook's options)
 		**dict.fromkeys(
 			(
 				"after_insert",

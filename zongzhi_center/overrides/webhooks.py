@@ -20,17 +20,6 @@ import frappe
 
 from zongzhi_center.services import outbox
 
-# the events a Frappe Webhook can follow (Webhook.webhook_docevent)
-WEBHOOK_EVENTS = (
-	"after_insert",
-	"on_update",
-	"on_submit",
-	"on_cancel",
-	"on_trash",
-	"on_change",
-	"on_update_after_submit",
-)
-
 
 def watch(doc, method=None):
 	"""doc_events "*": a record of a DocType with an enabled Webhook is saved in this transaction."""
