@@ -31,6 +31,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from zongzhi_center.benchmarks import require_test_site_config
+from zongzhi_center.benchmarks.side_by_side import intake_body
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -45,32 +46,18 @@ def id_number(n: int) -> str:
 	return base + "10X98765432"[sum(int(c) * w for c, w in zip(base, WEIGHTS, strict=True)) % 11]
 
 
-def case_body(external_id: str, same_person: bool) -> dict:
-	phone = "13973612817" if same_person else f"139{random.randrange(10**8):08d}"
-	return {
-		"external_id": external_id,
-		"title": "基准测试：邻里噪音纠纷",
-		"facts": "楼上住户夜间噪音扰民，多次协商未果，申请调解。",
-		"matter_type": "Dispute Mediation",
-		"source": "Government Source",
-		"channel": "12345 Hotline",
-		"parties": [
-			{
-				"party_role": "Applicant",
-				"party_type": "Person",
-				"party_name": "王基准",
-				"id_number": id_number(random.randrange(10**9)),
-				"phone": phone,
-			},
-			{
-				"party_role": "Respondent",
-				"party_type": "Person",
-				"party_name": "李基准",
-				"id_number": id_number(random.randrange(10**9)),
-				"phone": f"137{random.randrange(10**8):08d}",
-			},
-		],
-	}
+def filled(template: str, n: str, same_person: bool = False) -> str:
+	"""A request body from one of side_by_side's templates, its placeholders filled as the wrk script fills
+	them: the external id's {{n}}, random valid ID numbers and mobile numbers (with same_person, the applicant's
+	mobile number is always the same one)."""
+	applicant_phone = "13973612817" if same_person else f"139{random.randrange(10**8):08d}"
+	return (
+		template.replace("{{n}}", n)
+		.replace("{{id1}}", id_number(random.randrange(10**9)))
+		.replace("{{id2}}", id_number(random.randrange(10**9)))
+		.replace("{{phone1}}", applicant_phone)
+		.replace("{{phone2}}", f"137{random.randrange(10**8):08d}")
+	)
 
 
 def main():
@@ -119,7 +106,7 @@ def main():
 		assert status == 200, (status, data[:300])
 
 	def intake():
-		body = case_body(f"bench-{run}-{next(counter)}", args.same_person)
+		body = json.loads(filled(intake_body(), f"{run}-{next(counter)}", args.same_person))
 		status, data = call(
 			"POST", "/api/method/zongzhi_center.api.v1.submit_case", config["integration"], body
 		)

@@ -16,7 +16,6 @@ the private part that is its own rather than shared with the preloading master) 
 import argparse
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from threading import local
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from zongzhi_center.benchmarks import require_test_site_config
-from zongzhi_center.benchmarks.intake_inprocess import id_number
+from zongzhi_center.benchmarks.intake_inprocess import filled
 from zongzhi_center.benchmarks.side_by_side import intake_body
 
 
@@ -106,18 +105,6 @@ def send(port: int, host: str, method: str, path: str, auth: str, body: str | No
 		return 0
 
 
-def body_for(template: str, run: str, i: int) -> str:
-	"""The request's body: the template's external id, ID numbers and mobile numbers filled in (the same
-	placeholders side_by_side's wrk script fills)."""
-	return (
-		template.replace("{{n}}", f"{run}-{i}")
-		.replace("{{id1}}", id_number(random.randrange(10**9)))
-		.replace("{{id2}}", id_number(random.randrange(10**9)))
-		.replace("{{phone1}}", f"139{random.randrange(10**8):08d}")
-		.replace("{{phone2}}", f"137{random.randrange(10**8):08d}")
-	)
-
-
 def measure(args, name: str, method: str, path: str, auth: str, template: str, port: int) -> dict:
 	server = Server(args.bench, port)
 	run = os.urandom(4).hex()
@@ -125,7 +112,7 @@ def measure(args, name: str, method: str, path: str, auth: str, template: str, p
 		with ThreadPoolExecutor(4) as pool:
 			list(
 				pool.map(
-					lambda i: send(port, args.host, method, path, auth, body_for(template, run, i)),
+					lambda i: send(port, args.host, method, path, auth, filled(template, f"{run}-{i}")),
 					range(200),
 				)
 			)
@@ -133,7 +120,7 @@ def measure(args, name: str, method: str, path: str, auth: str, template: str, p
 			samples, failed, step = [], 0, max(args.n // 10, 1)
 			for done in range(0, args.n, step):
 				statuses = pool.map(
-					lambda i: send(port, args.host, method, path, auth, body_for(template, run, i)),
+					lambda i: send(port, args.host, method, path, auth, filled(template, f"{run}-{i}")),
 					range(done + 200, done + 200 + step),
 				)
 				failed += sum(1 for s in statuses if not 200 <= s < 300)
