@@ -30,7 +30,7 @@ from zongzhi_center.tests.factories import (
 	move_case,
 	unique,
 )
-from zongzhi_center.tests.test_overrides import shape
+from zongzhi_center.tests.test_overrides import assert_replaces_frappe
 
 V1 = "/api/method/zongzhi_center.api.v1"
 
@@ -257,18 +257,11 @@ class TestIntakeAccess(FrappeTestCase):
 		self.assertTrue(workflow_actions.keeps_workflow_actions("ToDo"))
 
 	def test_the_workflow_action_wrapper_takes_frappes_parameters_and_is_installed(self):
-		workflow_actions.install()
-		self.assertIs(workflow_action.process_workflow_actions, workflow_actions.process_workflow_actions)
 		original = workflow_actions.frappe_process_workflow_actions
-		self.assertEqual(original.__module__, workflow_action.__name__)
-		self.assertEqual(shape(workflow_actions.process_workflow_actions), shape(original))
-		workflow_actions.install()  # once more: still one layer over Frappe's own
-		self.assertIs(workflow_actions.process_workflow_actions.zz_wraps, original)
+		assert_replaces_frappe(self, workflow_actions, workflow_action, "process_workflow_actions", original)
 		path = f"{workflow_action.__name__}.process_workflow_actions"
 		self.assertIn(path, frappe.get_hooks("doc_events")["*"]["on_update"])
 		self.assertIs(frappe.get_attr(path), workflow_actions.process_workflow_actions)
-		for hook in ("before_request", "before_job"):
-			self.assertIn("zongzhi_center.overrides.workflow_actions.install", frappe.get_hooks(hook))
 
 	def test_the_patch_removes_the_open_actions_left_on_the_apps_records(self):
 		case = make_case(self.tree.town_a, self.clerk_a)
@@ -295,15 +288,8 @@ class TestIntakeAccess(FrappeTestCase):
 
 	# ------------------------------------------------------------ whether a DocType is a single
 	def test_whether_a_doctype_is_a_single_is_answered_as_frappe_answers_it(self):
-		new_docs.install()
-		self.assertIs(frappe.model.meta.is_single, new_docs.is_single)
 		original = new_docs.frappe_is_single
-		self.assertEqual(original.__module__, "frappe.model.meta")
-		self.assertEqual(shape(new_docs.is_single), shape(original))
-		new_docs.install()  # once more: still one layer over Frappe's own
-		self.assertIs(new_docs.is_single.zz_wraps, original)
-		for hook in ("before_request", "before_job"):
-			self.assertIn("zongzhi_center.overrides.new_docs.install", frappe.get_hooks(hook))
+		assert_replaces_frappe(self, new_docs, frappe.model.meta, "is_single", original)
 		for doctype in ("ZZ Settings", "ZZ Case", "ZZ Case Party", "ToDo", "System Settings"):
 			with self.subTest(doctype=doctype):
 				self.assertEqual(bool(new_docs.is_single(doctype)), bool(original(doctype)))

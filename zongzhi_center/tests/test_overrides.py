@@ -30,6 +30,24 @@ def shape(function) -> list[tuple]:
 	]
 
 
+def assert_replaces_frappe(
+	test, module, owner, name: str, original, hooks=("before_request", "before_job")
+) -> None:
+	"""An override module's install() puts the module's function `name` in place of Frappe's `owner.<name>`
+	(`original`, kept as its zz_wraps), with Frappe's parameters; a second install() adds no second layer; the
+	hooks run install() before every request (and job)."""
+	module.install()
+	replacement = getattr(module, name)
+	test.assertIs(getattr(owner, name), replacement)
+	test.assertEqual(original.__module__, owner.__module__ if isinstance(owner, type) else owner.__name__)
+	test.assertEqual(shape(replacement), shape(original))
+	module.install()  # once more: still one layer over Frappe's own
+	test.assertIs(getattr(owner, name), replacement)
+	test.assertIs(replacement.zz_wraps, original)
+	for hook in hooks:
+		test.assertIn(f"{module.__name__}.install", frappe.get_hooks(hook))
+
+
 class TestOverrides(FrappeTestCase):
 	def test_there_are_overrides_to_check(self):
 		self.assertGreaterEqual(len(hooks.override_whitelisted_methods), 15)

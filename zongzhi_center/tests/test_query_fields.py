@@ -1,12 +1,11 @@
 """overrides/query_fields.py: Frappe's field cleaning, remembered per field name, answers as Frappe's does."""
 
-import inspect
-
 import frappe
 import frappe.database.query
 from frappe.tests.utils import FrappeTestCase
 
 from zongzhi_center.overrides import query_fields
+from zongzhi_center.tests.test_overrides import assert_replaces_frappe
 
 FIELDS = [
 	"name",
@@ -24,19 +23,9 @@ FIELDS = [
 
 class TestQueryFields(FrappeTestCase):
 	def test_it_is_frappes_method_with_frappes_answers(self):
-		query_fields.install()
 		engine = frappe.database.query.Engine
-		self.assertIs(engine.sanitize_fields, query_fields.sanitize_fields)
 		original = query_fields.frappe_sanitize_fields
-		self.assertEqual(original.__module__, "frappe.database.query")
-		self.assertEqual(
-			list(inspect.signature(original).parameters),
-			list(inspect.signature(query_fields.sanitize_fields).parameters),
-		)
-		query_fields.install()  # once more: still one layer over Frappe's own
-		self.assertIs(query_fields.sanitize_fields.zz_wraps, original)
-		for hook in ("before_request", "before_job"):
-			self.assertIn("zongzhi_center.overrides.query_fields.install", frappe.get_hooks(hook))
+		assert_replaces_frappe(self, query_fields, engine, "sanitize_fields", original)
 
 		query = engine()
 		query.is_mariadb = frappe.db.db_type == "mariadb"  # as Frappe's get_query sets it
@@ -63,14 +52,8 @@ class TestQueryFields(FrappeTestCase):
 	def test_a_filters_column_is_judged_as_frappe_judges_it(self):
 		import frappe.utils.data
 
-		query_fields.install()
-		self.assertIs(frappe.utils.data.sanitize_column, query_fields.sanitize_column)
 		original = query_fields.frappe_sanitize_column
-		self.assertEqual(original.__module__, "frappe.utils.data")
-		self.assertEqual(
-			list(inspect.signature(original).parameters),
-			list(inspect.signature(query_fields.sanitize_column).parameters),
-		)
+		assert_replaces_frappe(self, query_fields, frappe.utils.data, "sanitize_column", original)
 		query_fields._accepted.clear()
 		for column in ("name", "`tabZZ Case`.`current_center`", "ifnull(modified, '')", "Status"):
 			original(column)  # Frappe accepts it

@@ -11,6 +11,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_url
 
 from zongzhi_center.overrides import redirects
+from zongzhi_center.tests.test_overrides import assert_replaces_frappe
 
 
 class TestRedirects(FrappeTestCase):
@@ -21,20 +22,18 @@ class TestRedirects(FrappeTestCase):
 		frappe.db.commit()
 
 	def test_it_stands_for_frappes_function(self):
-		redirects.install()
-		self.assertIs(frappe.website.path_resolver.resolve_redirect, redirects.resolve_redirect)
 		original = redirects.frappe_resolve_redirect
-		self.assertEqual(original.__module__, "frappe.website.path_resolver")
-		self.assertEqual(
-			list(inspect.signature(original).parameters),
-			list(inspect.signature(redirects.resolve_redirect).parameters),
+		assert_replaces_frappe(
+			self,
+			redirects,
+			frappe.website.path_resolver,
+			"resolve_redirect",
+			original,
+			hooks=("before_request",),
 		)
 		# the Frappe function the override repeats, as it was read
 		source = " ".join(inspect.getsource(original).split())
 		self.assertEqual(hashlib.sha256(source.encode()).hexdigest()[:16], "bd36654087b135e7")
-		redirects.install()  # once more: still one layer over Frappe's own
-		self.assertIs(redirects.resolve_redirect.zz_wraps, original)
-		self.assertIn("zongzhi_center.overrides.redirects.install", frappe.get_hooks("before_request"))
 
 	def test_a_redirect_added_in_website_settings_redirects_at_once(self):
 		target = f"/zz-target-{frappe.generate_hash(length=6)}"

@@ -1,7 +1,5 @@
 """overrides/shares.py: the records shared with a user are the ones Frappe's get_shared names."""
 
-import inspect
-
 import frappe
 import frappe.share
 from frappe.tests.utils import FrappeTestCase
@@ -9,6 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 from zongzhi_center.overrides import shares
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.tests.factories import as_user, make_case, make_center_tree, make_user
+from zongzhi_center.tests.test_overrides import assert_replaces_frappe
 
 
 class TestShares(FrappeTestCase):
@@ -35,18 +34,7 @@ class TestShares(FrappeTestCase):
 		super().tearDownClass()
 
 	def test_it_stands_for_frappes_function(self):
-		shares.install()
-		self.assertIs(frappe.share.get_shared, shares.get_shared)
-		original = shares.frappe_get_shared
-		self.assertEqual(original.__module__, "frappe.share")
-		self.assertEqual(
-			[(p.name, p.kind, p.default) for p in inspect.signature(original).parameters.values()],
-			[(p.name, p.kind, p.default) for p in inspect.signature(shares.get_shared).parameters.values()],
-		)
-		shares.install()
-		self.assertIs(shares.get_shared.zz_wraps, original)
-		for hook in ("before_request", "before_job"):
-			self.assertIn("zongzhi_center.overrides.shares.install", frappe.get_hooks(hook))
+		assert_replaces_frappe(self, shares, frappe.share, "get_shared", shares.frappe_get_shared)
 
 	def test_the_same_names_as_frappe(self):
 		original = shares.frappe_get_shared
