@@ -65,7 +65,11 @@ has_permission = {
 }
 
 # the centre and period filters every report begins with (each report's .js names its own after them)
-app_include_js = ["/assets/zongzhi_center/js/zz_report_filters.js"]
+app_include_js = [
+	"/assets/zongzhi_center/js/zz_report_filters.js",
+	# what a form of the app draws after its first screen: the tables of its other tabs, its activity
+	"/assets/zongzhi_center/js/zz_form_drawing.js",
+]
 
 # 社会治理资源库 on the case form: similar typical cases, drafting a typical case from a closed case
 # 脱敏 and 查看留痕 on every form that keeps people's data (a test checks each DocType with vault fields is here)

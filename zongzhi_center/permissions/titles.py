@@ -5,6 +5,11 @@ titles up with no permission check: the form of a readable case would come with 
 linked from it (merged into, related), and `get_link_title` would tell any user any record's title. Here a title the user may
 not see is left out, so the desk shows the record's name, as for a record that does not exist.
 
+The people and rooms a form's record names are the exception: who handles a case, who registered it, which
+room it is heard in are part of the case to whoever may read it (Frappe shows the full names of the users on
+a record's timeline alike). Their titles stay in the form's load when the record just read from the database
+links them; asked for one by one, they are told only to users who may read them.
+
 The list view asks for the titles of the records each row links to as columns of its query
 (`case.title as case_title`), joined with no check of the linked record; guards.check_request takes exactly
 those columns out of the query, and `add_list_titles` answers them after it, by the same rule.
@@ -41,6 +46,28 @@ def readable_title(doctype: str, name: str) -> str | None:
 	return frappe.desk.search.get_link_title(doctype, name)
 
 
+# the DocTypes whose titles are names of people and rooms (not of matters: a linked case's title says what the
+# dispute is about); a DocType not named here keeps its titles to those who may read the record
+NAMED_ON_RECORDS = frozenset({"User", "ZZ Stationed Staff", "ZZ Mediation Room"})
+# the answer that carries the record as stored, read after Frappe's check of the user's permission to read it
+FORM_LOAD = "/api/method/frappe.desk.form.load.getdoc"
+
+
+def named_on_the_record(body: dict) -> set[str]:
+	"""The `_link_titles` keys of the people and rooms the loaded record (and its rows) links to."""
+	if getattr(frappe.request, "path", None) != FORM_LOAD:
+		return set()
+	keys = set()
+	for doc in body.get("docs") or []:
+		for row in [doc, *(r for value in doc.values() if isinstance(value, list) for r in value)]:
+			if not isinstance(row, dict) or not row.get("doctype"):
+				continue
+			for field in frappe.get_meta(row["doctype"]).get_link_fields():
+				if field.options in NAMED_ON_RECORDS and row.get(field.fieldname):
+					keys.add(f"{field.options}::{row[field.fieldname]}")
+	return keys
+
+
 def drop_unreadable_link_titles(response=None, request=None):
 	"""after_request: the `_link_titles` Frappe adds to a form's load (getdoc) and other answers."""
 	if (
@@ -60,7 +87,8 @@ def drop_unreadable_link_titles(response=None, request=None):
 	titles = body.get("_link_titles") if isinstance(body, dict) else None
 	if not isinstance(titles, dict) or not titles:
 		return
-	kept = {key: title for key, title in titles.items() if may_see_title(*split_key(key))}
+	named = named_on_the_record(body)
+	kept = {key: title for key, title in titles.items() if key in named or may_see_title(*split_key(key))}
 	if len(kept) != len(titles):
 		body["_link_titles"] = kept
 		response.set_data(json.dumps(body))

@@ -101,6 +101,18 @@ class TestNamesPeopleSee(FrappeTestCase):
 		timeline = frappe_js("form/footer/form_timeline.js")
 		self.assertIn("get_version_timeline_contents() {", timeline)
 		self.assertIn("(this.doc_info.versions || []).forEach", timeline)
+		# the timeline is drawn as it is built and again as the record is shown; built by the footer, whose
+		# switch of "show all activity" reads the record's comments and messages as it is built
+		self.assertIn("this.setup_timeline_actions();\n\t\tthis.render_timeline_items();", timeline)
+		self.assertIn("let comments = doc_info.comments;", timeline)
+		footer = frappe_js("form/footer/footer.js")
+		self.assertIn("frappe.ui.form.Footer = class FormFooter", footer)
+		self.assertIn("this.make_timeline();", footer)
+		self.assertIn("this.frm.timeline = new FormTimeline({", footer)
+		self.assertIn('on("render_complete", () => {\n\t\t\tthis.refresh();', footer)
+		self.assertIn("this.frm.timeline.refresh();", footer)
+		base = frappe_js("form/footer/base_timeline.js")
+		self.assertIn("this.doc_info = (this.frm && this.frm.get_docinfo()) || {};", base)
 		builder = frappe_js("form/footer/version_timeline_content_builder.js")
 		# a Link's change is printed as its stored value: what the app turns into the linked record's title
 		self.assertIn("format_content_for_timeline(p[1])", builder)

@@ -64,6 +64,9 @@ class TestMoreSideDoors(FrappeTestCase):
 		cls.staff_name = unique("驻点秘密")
 		cls.staff = make_staff(t.town_a, cls.d1)
 		frappe.db.set_value(STAFF, cls.staff, "full_name", cls.staff_name)
+		# the sibling clerk's case heard by S: who handles it is part of the case to its clerk
+		cls.case_b2 = make_case(t.town_b, cls.clerk_b, title=unique("乙镇案件")).name
+		frappe.db.set_value(CASE, cls.case_b2, "assigned_mediator", cls.staff, update_modified=False)
 		cls.file = frappe.get_doc(
 			{
 				"doctype": "File",
@@ -167,6 +170,22 @@ class TestMoreSideDoors(FrappeTestCase):
 		)
 		self.assertEqual(status, 200, body)
 		self.assertEqual(body["_link_titles"][f"{CASE}::{self.case}"], f"{self.marker} 标题")
+
+	def test_a_form_names_the_people_on_its_record(self):
+		status, body = self.call(
+			self.keys[self.clerk_b], "frappe.desk.form.load.getdoc", {"doctype": CASE, "name": self.case_b2}
+		)
+		self.assertEqual(status, 200, body)
+		self.assertEqual(body["docs"][0]["assigned_mediator"], self.staff)
+		# the mediator's name comes with the case: the form shows a name, never the staff record's number
+		self.assertEqual(body["_link_titles"][f"{STAFF}::{self.staff}"], self.staff_name)
+		# asked for by number, the same person's name is still told only to those who may read the record
+		status, body = self.call(
+			self.keys[self.clerk_b],
+			"frappe.desk.search.get_link_title",
+			{"doctype": STAFF, "docname": self.staff},
+		)
+		self.assertNotIn(self.staff_name, json.dumps(body, ensure_ascii=False))
 
 	def test_a_print_carries_no_title_of_an_unreadable_linked_record(self):
 		params = {"doctype": CASE, "name": self.case_b, "format": "Standard"}

@@ -1,0 +1,93 @@
+// What a record's form draws after its first screen. A case carries its parties, routing log, state
+// history, pauses and task force on the tabs behind the first, and its activity (each change, each workflow
+// step) below its fields; Frappe draws all of it before it shows the form, which made a case open markedly
+// slower than a short record. Only the drawing waits, never the data: the rows and the activity are in the
+// record from the start, and what is drawn later is drawn by Frappe's own code
+// (tests/test_form_drawing.py opens such forms in the desk and checks the Frappe code this relies on).
+(() => {
+	const APP_MODULE = "Zongzhi Center";
+	const app_form = (frm) => frm && frm.meta && frm.meta.module === APP_MODULE && frm.doc;
+
+	// ------------------------------------------------------------------ tables on the tabs behind the first
+	// the form opens on its first tab; a table on another tab is drawn when its tab is first shown, and from
+	// then on refreshed as Frappe refreshes it
+
+	const waits = (control) => {
+		const frm = control.frm;
+		return (
+			app_form(frm) &&
+			!frm.is_new() && // a new record is filled in on its tabs one after another: drawn as Frappe does
+			control.tab &&
+			!control.tab.is_active() &&
+			!control.zz_drawn
+		);
+	};
+
+	// the tables of the tab that were left undrawn, drawn as it is about to be shown
+	const draw_when_shown = (tab) => {
+		if (tab.zz_draws_tables) return;
+		tab.zz_draws_tables = true;
+		// (the tab is not active yet as it is about to be shown)
+		tab.tab_link.find(".nav-link").on("show.bs.tab", () => {
+			const waiting = tab.zz_waiting || [];
+			tab.zz_waiting = [];
+			for (const control of waiting) {
+				if (control.zz_drawn || !(control.frm && control.frm.doc)) continue;
+				control.zz_drawn = true;
+				control.refresh();
+			}
+		});
+	};
+
+	const adjust_tables = (ControlTable) => {
+		if (!ControlTable || ControlTable.prototype.__zz_tabs) return;
+		const refresh_input = ControlTable.prototype.refresh_input;
+		ControlTable.prototype.refresh_input = function () {
+			if (waits(this)) {
+				const tab = this.tab;
+				tab.zz_waiting = tab.zz_waiting || [];
+				if (!tab.zz_waiting.includes(this)) tab.zz_waiting.push(this);
+				draw_when_shown(tab);
+				return;
+			}
+			this.zz_drawn = true;
+			return refresh_input.apply(this, arguments);
+		};
+		ControlTable.prototype.__zz_tabs = true;
+	};
+
+	// ------------------------------------------------------------------ the activity below the fields
+	// drawn just after the form is shown (in the browser's next task), not before it
+	const adjust_footer = (Footer) => {
+		if (!Footer || Footer.prototype.__zz_drawing) return;
+		const refresh = Footer.prototype.refresh;
+		Footer.prototype.refresh = function () {
+			if (!app_form(this.frm) || this.frm.is_new()) return refresh.apply(this, arguments);
+			clearTimeout(this.zz_drawing);
+			this.zz_drawing = setTimeout(() => {
+				if (this.frm.doc) refresh.apply(this);
+			}, 0);
+		};
+		Footer.prototype.__zz_drawing = true;
+	};
+
+	// a class of the desk adjusted now, or as it is defined when its bundle loads later (after any other
+	// script's adjustment of it: zz_desk_titles.js adjusts the footer too)
+	const when_defined = (key, adjust) => {
+		const before = Object.getOwnPropertyDescriptor(frappe.ui.form, key);
+		let value = frappe.ui.form[key];
+		adjust(value);
+		Object.defineProperty(frappe.ui.form, key, {
+			configurable: true,
+			get: () => (before && before.get ? before.get() : value),
+			set: (defined) => {
+				if (before && before.set) before.set(defined);
+				adjust(defined);
+				value = defined;
+			},
+		});
+	};
+	frappe.provide("frappe.ui.form");
+	when_defined("ControlTable", adjust_tables);
+	when_defined("Footer", adjust_footer);
+})();
