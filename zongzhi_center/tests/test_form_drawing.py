@@ -69,8 +69,15 @@ class TestFormDrawing(FrappeTestCase):
 			page.evaluate("([doctype, name]) => frappe.set_route('Form', doctype, name)", [CASE, self.case])
 			form = page.locator(f'.page-container[data-page-route="{CASE}"]')
 			form.locator(".form-layout").wait_for(state="visible")
-			# the first tab is shown; the parties and the state history are not drawn yet
+			# the first tab is shown (it alone); the parties and the state history are not drawn yet
 			self.assertEqual(page.evaluate("cur_frm.get_active_tab().df.fieldname"), "case_tab")
+			self.assertEqual(
+				form.locator(".form-tabs .nav-link.active").evaluate_all(
+					"(e) => e.map((a) => a.dataset.fieldname)"
+				),
+				["case_tab"],
+			)
+			self.assertEqual(form.locator(".tab-content > .tab-pane.active").count(), 1)
 			self.assertEqual(form.locator(ROWS.format("parties")).count(), 0)
 			self.assertEqual(form.locator(ROWS.format("state_history")).count(), 0)
 			# yet they are in the record from the start
@@ -133,6 +140,12 @@ class TestFormDrawing(FrappeTestCase):
 		layout = frappe_js("form/layout.js")
 		self.assertIn("this.current_tab.add_field(fieldobj);", layout)
 		self.assertIn("this.set_tab_as_active();", layout)
+		# a tab is made shown when its field says it is active (the first tab of an app form is)
+		self.assertIn(
+			"make_tab(df) {\n\t\tthis.section = null;\n\t\tlet tab = new Tab(this, df, this.frm,", layout
+		)
+		self.assertIn('<a class="nav-link ${this.df.active ? "active" : ""}"', tab)
+		self.assertIn('<div class="tab-pane fade show ${this.df.active ? "active" : ""}"', tab)
 		# a form shown again draws every table itself (not through the field)
 		form = frappe_js("form/form.js")
 		self.assertIn("this.grids.forEach((table) => {\n\t\t\t\ttable.grid.refresh();", form)

@@ -56,6 +56,24 @@
 		ControlTable.prototype.__zz_tabs = true;
 	};
 
+	// the first tab is made shown, as a form opens on it: Frappe makes every tab hidden and then shows the
+	// first through Bootstrap, which lays the whole form out at once, before the form is complete, and the
+	// browser lays it out again as it paints (a form shown again opens on the tab it was left on, as before)
+	const adjust_layout = (Layout) => {
+		if (!Layout || Layout.prototype.__zz_drawing) return;
+		const make_tab = Layout.prototype.make_tab;
+		Layout.prototype.make_tab = function (df) {
+			const first = app_form(this.frm) && !this.tabs.length && df && !df.active;
+			if (first) df.active = 1;
+			try {
+				return make_tab.apply(this, arguments);
+			} finally {
+				if (first) delete df.active;
+			}
+		};
+		Layout.prototype.__zz_drawing = true;
+	};
+
 	// ------------------------------------------------------------------ the activity below the fields
 	// drawn just after the form is shown (in the browser's next task), not before it
 	const adjust_footer = (Footer) => {
@@ -90,4 +108,5 @@
 	frappe.provide("frappe.ui.form");
 	when_defined("ControlTable", adjust_tables);
 	when_defined("Footer", adjust_footer);
+	when_defined("Layout", adjust_layout);
 })();
