@@ -18,12 +18,19 @@ def closed_case_states() -> frozenset[str]:
 	if not name:
 		return frozenset(wn.states(*SHIPPED_CLOSED))
 	workflow = frappe.get_cached_doc("Workflow", name)
-	return frozenset(
+	# worked out once a request for the workflow as it is (a case form asks three times as it opens)
+	key = (name, str(workflow.modified))
+	known = getattr(frappe.local, "zz_closed_case_states", None)
+	if known and known[0] == key:
+		return known[1]
+	closed = frozenset(
 		closed_states(
 			[row.state for row in workflow.states],
 			[(row.state, row.next_state) for row in workflow.transitions if not grace_reopening(row)],
 		)
 	)
+	frappe.local.zz_closed_case_states = (key, closed)
+	return closed
 
 
 def grace_reopening(transition) -> bool:

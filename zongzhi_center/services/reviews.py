@@ -211,12 +211,13 @@ def open_review(case_name: str | None) -> frappe._dict | None:
 		return None
 	from zongzhi_center.services.case_states import closed_case_states
 
-	# get_all: whether the case is locked does not depend on who may read its review
-	rows = frappe.get_all(
-		CASE,
-		filters={"review_of": case_name, "workflow_state": ["not in", sorted(closed_case_states())]},
-		fields=["name", "case_number", "review_level"],
-		limit=1,
+	# whether the case is locked does not depend on who may read its review (every form of a case asks)
+	rows = frappe.db.sql(
+		"""select `name`, `case_number`, `review_level` from `tabZZ Case`
+		where `review_of` = %(case)s and ifnull(`workflow_state`, '') not in %(closed)s
+		order by `creation` desc limit 1""",
+		{"case": case_name, "closed": tuple(sorted(closed_case_states())) or ("",)},
+		as_dict=True,
 	)
 	return rows[0] if rows else None
 

@@ -95,6 +95,19 @@ class TestFormLoad(FrappeTestCase):
 			self.assertEqual(sent["duplicates"], len(found["suggestions"]) + found["more"])
 			self.assertEqual(sent, api.extras(self.case))  # what a form whose case came without it asks
 
+	def test_the_connections_counts_are_frappes(self):
+		from frappe.desk.notifications import get_open_count
+
+		for doctype, count in (("ZZ Mediation Session", 2), ("ZZ Follow-up Visit", 1)):
+			for _ in range(count):
+				f.raw_insert({"doctype": doctype, "name": f.unique("linked"), "case": self.case})
+		sent = opened(self.clerk, self.case)["zz_form"]["connections"]
+		with f.as_user(self.clerk):
+			self.assertEqual(sent, get_open_count(CASE, self.case)["count"])
+		counts = {row["doctype"]: row["count"] for row in sent["external_links_found"]}
+		self.assertEqual((counts["ZZ Mediation Session"], counts["ZZ Follow-up Visit"]), (2, 1))
+		frappe.db.rollback()
+
 	def test_a_user_who_may_not_read_the_case_gets_none_of_it(self):
 		for call in (lambda: opened(self.other_clerk, self.case), lambda: api.extras(self.case)):
 			with f.as_user(self.other_clerk), self.assertRaises(frappe.PermissionError):

@@ -179,6 +179,22 @@
 		return value;
 	};
 
+	// a change as the user reads it: a link as its record's title, an option in the user's language (options
+	// are stored in English), nothing as "empty"
+	const show_change = (change, df, doc, frm) => {
+		const doctype = link_doctype(df, doc);
+		if (doctype) {
+			change[1] = titled(doctype, change[1], frm);
+			change[2] = titled(doctype, change[2], frm);
+		} else if (df && df.fieldtype === "Select") {
+			change[1] = change[1] ? __(change[1]) : __("empty");
+			change[2] = change[2] ? __(change[2]) : __("empty");
+		} else {
+			if (change[1] === null) change[1] = __("empty");
+			if (change[2] === null) change[2] = __("empty");
+		}
+	};
+
 	const with_titles = (version, frm) => {
 		let data;
 		try {
@@ -188,30 +204,14 @@
 		}
 		if (!data || data.comment) return version;
 		(data.changed || []).forEach((change) => {
-			const df = frappe.meta.get_docfield(frm.doctype, change[0], frm.docname);
-			const doctype = link_doctype(df, frm.doc);
-			if (doctype) {
-				change[1] = titled(doctype, change[1], frm);
-				change[2] = titled(doctype, change[2], frm);
-			} else if (df && df.fieldtype === "Select") {
-				// an option is stored in English and shown in the user's language
-				change[1] = change[1] ? __(change[1]) : __("empty");
-				change[2] = change[2] ? __(change[2]) : __("empty");
-			} else {
-				if (change[1] === null) change[1] = __("empty");
-				if (change[2] === null) change[2] = __("empty");
-			}
+			show_change(change, frappe.meta.get_docfield(frm.doctype, change[0], frm.docname), frm.doc, frm);
 		});
 		(data.row_changed || []).forEach((row) => {
 			const grid = frm.fields_dict[row[0]] && frm.fields_dict[row[0]].grid;
 			if (!grid) return;
+			const stored = (frm.doc[row[0]] || []).find((r) => r.name === row[2]);
 			(row[3] || []).forEach((change) => {
-				const df = frappe.meta.get_docfield(grid.doctype, change[0], frm.docname);
-				const doctype = df && df.fieldtype === "Link" ? df.options : null;
-				if (doctype) {
-					change[1] = titled(doctype, change[1], frm);
-					change[2] = titled(doctype, change[2], frm);
-				}
+				show_change(change, frappe.meta.get_docfield(grid.doctype, change[0], frm.docname), stored, frm);
 			});
 		});
 		return Object.assign({}, version, { data: JSON.stringify(data) });
