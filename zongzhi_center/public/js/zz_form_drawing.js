@@ -1,5 +1,5 @@
-// What a record's form draws after its first screen. A case carries its parties, routing log, state
-// history, pauses and task force on the tabs behind the first, and its activity (each change, each workflow
+// What a record's form draws after its first screen. A case carries its parties, its handling, deadlines,
+// routing log and state history on the tabs behind the first, and its activity (each change, each workflow
 // step) below its fields; Frappe draws all of it before it shows the form, which made a case open markedly
 // slower than a short record. Only the drawing waits, never the data: the rows and the activity are in the
 // record from the start, and what is drawn later is drawn by Frappe's own code
@@ -8,9 +8,10 @@
 	const APP_MODULE = "Zongzhi Center";
 	const app_form = (frm) => frm && frm.meta && frm.meta.module === APP_MODULE && frm.doc;
 
-	// ------------------------------------------------------------------ tables on the tabs behind the first
-	// the form opens on its first tab; a table on another tab is drawn when its tab is first shown, and from
-	// then on refreshed as Frappe refreshes it
+	// ------------------------------------------------------------------ the fields on the tabs behind the first
+	// the form opens on its first tab; a field on another tab is shown or hidden as Frappe decides at once
+	// (which sections and tabs show depends on it), and its value (a table's rows) is drawn when its tab is
+	// first shown; from then on it is refreshed as Frappe refreshes it
 
 	const waits = (control) => {
 		const frm = control.frm;
@@ -23,10 +24,10 @@
 		);
 	};
 
-	// the tables of the tab that were left undrawn, drawn as it is about to be shown
+	// the fields of the tab that were left undrawn, drawn as it is about to be shown
 	const draw_when_shown = (tab) => {
-		if (tab.zz_draws_tables) return;
-		tab.zz_draws_tables = true;
+		if (tab.zz_draws_fields) return;
+		tab.zz_draws_fields = true;
 		// (the tab is not active yet as it is about to be shown)
 		tab.tab_link.find(".nav-link").on("show.bs.tab", () => {
 			const waiting = tab.zz_waiting || [];
@@ -39,21 +40,24 @@
 		});
 	};
 
-	const adjust_tables = (ControlTable) => {
-		if (!ControlTable || ControlTable.prototype.__zz_tabs) return;
-		const refresh_input = ControlTable.prototype.refresh_input;
-		ControlTable.prototype.refresh_input = function () {
-			if (waits(this)) {
-				const tab = this.tab;
-				tab.zz_waiting = tab.zz_waiting || [];
-				if (!tab.zz_waiting.includes(this)) tab.zz_waiting.push(this);
-				draw_when_shown(tab);
-				return;
+	const adjust_controls = (Control) => {
+		if (!Control || Control.prototype.__zz_drawing) return;
+		const refresh = Control.prototype.refresh;
+		Control.prototype.refresh = function () {
+			// a kind of field with a refresh of its own (colour, phone…) is drawn as Frappe does
+			if (this.refresh !== Control.prototype.refresh || !waits(this)) {
+				this.zz_drawn = true;
+				return refresh.apply(this, arguments);
 			}
-			this.zz_drawn = true;
-			return refresh_input.apply(this, arguments);
+			// Frappe's refresh up to drawing the value (tests/test_form_drawing.py checks it)
+			this.disp_status = this.get_status();
+			this.$wrapper && this.$wrapper.toggleClass("hide-control", this.disp_status == "None");
+			const tab = this.tab;
+			tab.zz_waiting = tab.zz_waiting || [];
+			if (!tab.zz_waiting.includes(this)) tab.zz_waiting.push(this);
+			draw_when_shown(tab);
 		};
-		ControlTable.prototype.__zz_tabs = true;
+		Control.prototype.__zz_drawing = true;
 	};
 
 	// the first tab is made shown, as a form opens on it: Frappe makes every tab hidden and then shows the
@@ -106,7 +110,7 @@
 		});
 	};
 	frappe.provide("frappe.ui.form");
-	when_defined("ControlTable", adjust_tables);
+	when_defined("Control", adjust_controls);
 	when_defined("Footer", adjust_footer);
 	when_defined("Layout", adjust_layout);
 })();
