@@ -20,8 +20,7 @@
 			method: "frappe.desk.form.load.getdoc",
 			type: "GET",
 			args: { doctype, name },
-			freeze: true,
-			freeze_message: __("Loading") + "...",
+			// as Frappe's own form loads a record: no screen-wide "Loading" backdrop flashing over the desk
 			callback: () => fetch_and_render.call(this, doctype, name, doctype_layout),
 			error: () =>
 				frappe.show_message_page({
