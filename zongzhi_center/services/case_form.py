@@ -40,8 +40,13 @@ def extras(doc) -> dict:
 
 def move_targets(doc) -> dict:
 	"""A case moves one tier up or down: its centre's parent and active children."""
-	# get_all: the parent centre lies outside a township user's own centres, yet is where they escalate to
-	up = frappe.db.get_value("ZZ Center", doc.current_center, "parent_zz_center")
+	# the parent centre lies outside a township user's own centres, yet is where they escalate to (read from
+	# the document cache, which each save of the centre clears)
+	up = (
+		frappe.get_cached_value("ZZ Center", doc.current_center, "parent_zz_center")
+		if doc.current_center
+		else None
+	)
 	down = frappe.get_all(
 		"ZZ Center",
 		filters={"parent_zz_center": doc.current_center, "is_active": 1},

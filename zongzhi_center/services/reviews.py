@@ -341,6 +341,8 @@ def onload(case) -> None:
 
 def offered_level(case) -> str | None:
 	"""The review the form offers for this case now (None where applying would be refused)."""
+	if not case.answered_at:
+		return None  # refused by next_level whatever else holds: told without building its refusal
 	try:
 		level = next_level(case)
 		check_window(case, level)
