@@ -6,6 +6,8 @@ tests/test_overrides.py checks that every wrapper still takes the parameters of 
 so a Frappe update that changes one fails loudly.
 
 - annotations.py: likes, follows, tags, comments and form locks a user puts on a record
+- case_load.py: not a whitelisted method but Frappe's Document.load_from_db for the case (from
+  ZZCase.load_from_db), its eight tables read by one plain query each on every load of a case
 - client.py: frappe.client (get, get_count)
 - desk.py: the desk's form navigation, link search, linked records, workflow counts, the list sidebar's
   "Assigned To" counts, dashboard charts (heatmaps included)
