@@ -40,17 +40,7 @@ def prepare() -> dict:
 	require_test_site()
 	tree = f.make_center_tree()
 	clerk = f.make_user([wn.INTAKE_CLERK], tree.town_a)
-	id_number, phone = f.new_person()
-	parties = [
-		{
-			"party_role": "Applicant",
-			"party_type": "Person",
-			"party_name": f.unique("甘"),
-			"id_number": id_number,
-			"phone": phone,
-		},
-		{"party_role": "Respondent", "party_type": "Organisation", "party_name": f.unique("村委会")},
-	]
+	parties = f.person_and_organisation()
 	facts = "承包鱼塘合同到期后村委会收回鱼塘，申请人要求补偿鱼苗损失。"
 	f.make_case(tree.town_a, clerk, facts=facts, parties=parties)
 	case = f.make_case(tree.town_a, clerk, facts=facts, parties=parties).name

@@ -112,6 +112,21 @@ def new_person() -> tuple[str, str]:
 	return body + ric.calc_check_digit(body + "0"), f"139{random.randrange(10**8):08d}"
 
 
+def person_and_organisation(applicant: str | None = None) -> list[dict]:
+	"""The parties of an ordinary dispute: a resident (a fresh ID number and mobile) against an organisation."""
+	id_number, phone = new_person()
+	return [
+		{
+			"party_role": "Applicant",
+			"party_type": "Person",
+			"party_name": applicant or unique("甘"),
+			"id_number": id_number,
+			"phone": phone,
+		},
+		{"party_role": "Respondent", "party_type": "Organisation", "party_name": unique("村委会")},
+	]
+
+
 def case_dict(center: str, **overrides) -> dict:
 	applicant_id, applicant_phone = new_person()
 	doc = {

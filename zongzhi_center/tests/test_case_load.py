@@ -22,17 +22,7 @@ class TestCaseLoad(FrappeTestCase):
 		super().setUpClass()
 		cls.tree = f.make_center_tree()
 		cls.clerk = f.make_user([wn.INTAKE_CLERK], cls.tree.town_a)
-		id_number, phone = f.new_person()
-		parties = [
-			{
-				"party_role": "Applicant",
-				"party_type": "Person",
-				"party_name": f.unique("甘"),
-				"id_number": id_number,
-				"phone": phone,
-			},
-			{"party_role": "Respondent", "party_type": "Organisation", "party_name": f.unique("村委会")},
-		]
+		parties = f.person_and_organisation()
 		cls.case = f.make_case(cls.tree.town_a, cls.clerk, parties=parties).name
 		# two more rows in every table, stored out of their order
 		for df in frappe.get_meta(CASE).get_table_fields():

@@ -5,21 +5,16 @@ the people the case names by their names (never a staff record's number), the ac
 change made after that is saved through the form as before. The Frappe code the drawing relies on is checked
 here, so that a Frappe update that changes it fails this test rather than the clerk's form."""
 
-from pathlib import Path
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.tests import factories as f
 from zongzhi_center.tests.browser import desk_page, desk_ready
+from zongzhi_center.tests.test_no_hash_ids import frappe_js
 
 CASE = "ZZ Case"
 ROWS = '.frappe-control[data-fieldname="{}"] .grid-body .rows .grid-row'
-
-
-def frappe_js(path: str) -> str:
-	return (Path(frappe.__file__).parent / "public" / "js" / "frappe" / path).read_text()
 
 
 def show_tab(page, fieldname: str):
@@ -57,17 +52,7 @@ class TestFormDrawing(FrappeTestCase):
 		cls.tree = t = f.make_center_tree()
 		cls.clerk = f.make_user([wn.INTAKE_CLERK], t.town_a)
 		cls.applicant = f.unique("甘")
-		id_number, phone = f.new_person()
-		parties = [
-			{
-				"party_role": "Applicant",
-				"party_type": "Person",
-				"party_name": cls.applicant,
-				"id_number": id_number,
-				"phone": phone,
-			},
-			{"party_role": "Respondent", "party_type": "Organisation", "party_name": f.unique("村委会")},
-		]
+		parties = f.person_and_organisation(cls.applicant)
 		# registered: the clerk may still change it
 		cls.case = f.make_case(t.town_a, cls.clerk, parties=parties).name
 		# a mediator of the sibling township's department: a staff record the clerk may not read

@@ -108,22 +108,9 @@
 		};
 		$input.__zz_titles = true;
 	};
-	// a class of the desk adjusted now, or as it is defined when its bundle loads later (after any other
-	// script's adjustment of it: zz_form_drawing.js adjusts the footer too)
-	const when_defined = (namespace, key, adjust) => {
-		const before = Object.getOwnPropertyDescriptor(namespace, key);
-		let value = namespace[key];
-		adjust(value);
-		Object.defineProperty(namespace, key, {
-			configurable: true,
-			get: () => (before && before.get ? before.get() : value),
-			set: (defined) => {
-				if (before && before.set) before.set(defined);
-				adjust(defined);
-				value = defined;
-			},
-		});
-	};
+	// a class of the desk adjusted now, or as it is defined when its bundle loads later (zz_form_drawing.js,
+	// in every desk page before this script)
+	const when_defined = zongzhi_center.when_defined;
 	frappe.provide("frappe.ui.form");
 	when_defined(frappe.ui.form, "PrintView", adjust_print_view);
 

@@ -94,12 +94,13 @@
 	};
 
 	// a class of the desk adjusted now, or as it is defined when its bundle loads later (after any other
-	// script's adjustment of it: zz_desk_titles.js adjusts the footer too)
-	const when_defined = (key, adjust) => {
-		const before = Object.getOwnPropertyDescriptor(frappe.ui.form, key);
-		let value = frappe.ui.form[key];
+	// script's adjustment of it: zz_desk_titles.js, loaded with the app's forms, uses this too)
+	frappe.provide("zongzhi_center");
+	zongzhi_center.when_defined = (namespace, key, adjust) => {
+		const before = Object.getOwnPropertyDescriptor(namespace, key);
+		let value = namespace[key];
 		adjust(value);
-		Object.defineProperty(frappe.ui.form, key, {
+		Object.defineProperty(namespace, key, {
 			configurable: true,
 			get: () => (before && before.get ? before.get() : value),
 			set: (defined) => {
@@ -110,7 +111,7 @@
 		});
 	};
 	frappe.provide("frappe.ui.form");
-	when_defined("Control", adjust_controls);
-	when_defined("Footer", adjust_footer);
-	when_defined("Layout", adjust_layout);
+	zongzhi_center.when_defined(frappe.ui.form, "Control", adjust_controls);
+	zongzhi_center.when_defined(frappe.ui.form, "Footer", adjust_footer);
+	zongzhi_center.when_defined(frappe.ui.form, "Layout", adjust_layout);
 })();
