@@ -14,6 +14,7 @@ from frappe.desk.notifications import (
 	get_internal_links,
 )
 from frappe.model.workflow import get_transitions
+from frappe.permissions import get_role_permissions
 
 from zongzhi_center.services import library, petitions
 from zongzhi_center.services import workflow_names as wn
@@ -47,11 +48,15 @@ def move_targets(doc) -> dict:
 		if doc.current_center
 		else None
 	)
-	down = frappe.get_all(
-		"ZZ Center",
-		filters={"parent_zz_center": doc.current_center, "is_active": 1},
-		pluck="name",
-		order_by="name",
+	# (the active children: plain SQL on the centre's parent, as the form asks on every opening)
+	down = (
+		frappe.db.sql_list(
+			"""select name from `tabZZ Center`
+		where parent_zz_center = %(parent)s and is_active = 1 order by name""",
+			{"parent": doc.current_center},
+		)
+		if doc.current_center
+		else []
 	)
 	return {"up": up, "down": down}
 
@@ -66,13 +71,24 @@ def duplicate_count(doc) -> int | None:
 
 def library_panel(doc) -> dict:
 	"""Similar published typical cases, and whether the user may draft one from the (closed) case."""
-	can_read = frappe.has_permission(library.DOCTYPE, "read")
+	can_read = doctype_permission(library.DOCTYPE, "read")
 	return {
 		"similar": similar_cases(doc) if can_read else [],
-		"can_draft": bool(
-			frappe.has_permission(library.DOCTYPE, "create") and doc.workflow_state in closed_case_states()
-		),
+		"can_draft": doctype_permission(library.DOCTYPE, "create")
+		and doc.workflow_state in closed_case_states(),
 	}
+
+
+def doctype_permission(doctype: str, ptype: str) -> bool:
+	"""``frappe.has_permission(doctype, ptype)``, the DocType as a whole, as Frappe answers it: by the user's
+	roles, else (to read) by a record of it shared with them. The roles are read first: Frappe's own check
+	writes out why it refuses, in the user's language, which loads every translation of the site, a
+	noticeable part of a form's opening for an answer that is only a yes or no."""
+	if frappe.session.user == "Administrator" or get_role_permissions(doctype).get(ptype):
+		return True
+	if ptype not in ("read", "write", "share", "submit", "email", "print"):
+		return False  # not given by a share either
+	return bool(frappe.has_permission(doctype, ptype))
 
 
 def similar_cases(doc, limit: int = 5) -> list[dict]:
@@ -88,7 +104,7 @@ def connection_counts(doc) -> dict:
 	"""The counts on the form's Connections (sessions, agreements, visits, extensions), as Frappe's
 	``frappe.desk.notifications.get_open_count`` answers the form's own request for them, of the case
 	already loaded rather than loaded again (tests/test_form_load.py checks the Frappe code relied on)."""
-	links = doc.meta.get_dashboard_data()
+	links = dashboard_data(doc.meta)
 	found = {"external_links_found": [], "internal_links_found": []}
 	plain = []  # records linking the case by a field alone, with no open-count filter: counted together
 	for group in links.transactions:
@@ -122,3 +138,35 @@ def connection_counts(doc) -> dict:
 		for (counted, _fieldname), count in zip(plain, counts, strict=True):
 			counted["count"] = int(count)
 	return found
+
+
+# the Connections of a DocType, kept by each worker process: read, never changed, by connection_counts
+_dashboards: dict[tuple, frappe._dict] = {}
+
+
+def dashboard_data(meta) -> frappe._dict:
+	"""``meta.get_dashboard_data()``, worked out once per worker for the same Connections. Frappe's compares
+	the group of each link in the user's language, which loads every translation of the site on every form
+	opened. What it returns depends on the DocType's links (which an administrator may change in the
+	browser: they are read from the meta each time, and a change makes a new key), its dashboard module and
+	the hooks (which change only with the code, when the workers restart) and the language."""
+	key = (
+		meta.name,
+		frappe.local.lang,
+		tuple(
+			(
+				link.link_doctype,
+				link.link_fieldname,
+				link.group,
+				link.hidden,
+				link.is_child_table,
+				link.parent_doctype,
+				link.table_fieldname,
+				link.custom,
+			)
+			for link in meta.get("links") or []
+		),
+	)
+	if key not in _dashboards:
+		_dashboards[key] = meta.get_dashboard_data()
+	return _dashboards[key]

@@ -17,6 +17,29 @@ CASE = "ZZ Case"
 ROWS = '.frappe-control[data-fieldname="{}"] .grid-body .rows .grid-row'
 
 
+# the form as laid out: its tabs (shown or not), its sections (shown, empty or hidden), and each field's place,
+# whether it is hidden, and the value the active tab shows
+LAID_OUT = """() => {
+	const form = $('.page-container[data-page-route="ZZ Case"] .form-layout');
+	const tabs = form.find(".form-tabs .nav-item").toArray().map((li) =>
+		[$(li).find(".nav-link").attr("data-fieldname"), !$(li).hasClass("hide") && $(li).css("display") !== "none"]);
+	const sections = form.find(".form-section").toArray().map((section) =>
+		[section.dataset.fieldname, ["visible-section", "empty-section", "hide-control"]
+			.filter((c) => section.classList.contains(c)).join(" ")]);
+	const places = form.find(".frappe-control[data-fieldname]").toArray()
+		.filter((control) => !control.closest(".grid-row, .form-in-grid, .form-footer, .form-dashboard"))
+		.map((control) => [control.dataset.fieldname, control.classList.contains("hide-control")]);
+	const shown = form.find(".tab-pane.active .frappe-control[data-fieldname]").toArray()
+		.filter((control) => !control.closest(".grid-row, .form-in-grid") && !control.classList.contains("hide-control"))
+		.map((control) => {
+			const input = $(control).find(".control-input input:visible, .control-input select:visible");
+			const text = input.length ? input.val() : $(control).find(".control-value:visible").text();
+			return [control.dataset.fieldname, (text || "").trim()];
+		});
+	return {tabs, sections, places, shown};
+}"""
+
+
 def show_tab(page, fieldname: str):
 	page.click(
 		f'.page-container[data-page-route="{CASE}"] .form-tabs .nav-link[data-fieldname="{fieldname}"]'
@@ -126,6 +149,58 @@ class TestFormDrawing(FrappeTestCase):
 			frappe.db.get_value("ZZ Case Party", {"parent": self.case, "idx": 2}, "party_name"), renamed
 		)
 
+	def test_the_form_is_the_form_frappe_draws(self):
+		"""The same fields in the same places, shown or hidden alike, with the same values, on every tab, and
+		the same sections and tabs shown, as the form Frappe draws without the app's drawing."""
+
+		def drawn(as_frappe: bool) -> dict:
+			with desk_page(self.clerk, "form-drawing-failure.png") as page:
+				errors = []
+				page.on("pageerror", lambda error: errors.append(str(error)))
+				page.wait_for_function("window.frappe && frappe.router && frappe.container")
+				page.evaluate(
+					"(off) => { frappe.provide('zongzhi_center').draw_as_frappe = off; }", as_frappe
+				)
+				page.evaluate(
+					"([doctype, name]) => frappe.set_route('Form', doctype, name)", [CASE, self.case]
+				)
+				form = page.locator(f'.page-container[data-page-route="{CASE}"]')
+				form.locator(".form-layout").wait_for(state="visible")
+				page.wait_for_timeout(500)
+				seen = {"opened": page.evaluate(LAID_OUT)}
+				if not as_frappe:
+					unmade = page.evaluate(
+						"cur_frm.layout.fields_list.filter((c) => c.zz_place).map((c) => c.df.fieldname)"
+					)
+					self.assertIn("outcome_note", unmade)  # a plain field of the Handling tab: not made yet
+				# a script asking for such a field's element gets it, made in its place
+				seen["asked"] = page.evaluate(
+					"""() => {
+						const element = cur_frm.get_field("outcome_note").$wrapper.get(0);
+						const before = element.previousElementSibling;
+						return [element.isConnected, element.dataset.fieldname, before && before.dataset.fieldname,
+							element.querySelector(".control-input") !== null];
+					}"""
+				)
+				for tab in ("parties_tab", "handling_tab", "case_tab"):
+					show_tab(page, tab)
+					page.wait_for_timeout(600)  # (a tab fades in)
+					seen[tab] = page.evaluate(LAID_OUT)
+				self.assertEqual(errors, [])
+				return seen
+
+		as_frappe, as_app = drawn(True), drawn(False)
+		self.assertEqual(as_app["asked"], [True, "outcome_note", as_frappe["asked"][2], True])
+		for when in ("parties_tab", "handling_tab", "case_tab"):
+			self.assertEqual(as_app[when], as_frappe[when], when)
+		# as it opens: the same tabs and sections shown (the other tabs' fields are not drawn yet)
+		for part in ("tabs", "sections"):
+			self.assertEqual(as_app["opened"][part], as_frappe["opened"][part], part)
+		self.assertEqual(as_app["opened"]["shown"], as_frappe["opened"]["shown"])
+		shown = as_frappe["handling_tab"]["shown"]
+		self.assertIn(["receiving_center", self.tree.town_a], shown)
+		self.assertIn(["assigned_mediator", self.staff_name], shown)
+
 	def test_the_frappe_code_the_drawing_relies_on(self):
 		# a field is shown or hidden, then its value drawn (a table's rows through its grid's refresh)
 		table = frappe_js("form/controls/table.js")
@@ -151,6 +226,58 @@ class TestFormDrawing(FrappeTestCase):
 		)
 		self.assertIn('<a class="nav-link ${this.df.active ? "active" : ""}"', tab)
 		self.assertIn('<div class="tab-pane fade show ${this.df.active ? "active" : ""}"', tab)
+		# a plain field is made as its class's make() makes it: its elements, then nothing else before its
+		# refresh; the layout gives it these options, and builds the form inside the element it is given
+		self.assertIn(
+			"constructor(opts) {\n\t\t$.extend(this, opts);\n\t\tthis.make();\n\t\tif (this.render_input) {",
+			control,
+		)
+		self.assertIn("this.wrapper = this.$wrapper.get(0);\n\t\tthis.wrapper.fieldobj = this;", control)
+		self.assertIn("this.tooltip = $(", control)
+		base_input = frappe_js("form/controls/base_input.js")
+		self.assertIn(
+			"make() {\n\t\t// parent element\n\t\tsuper.make();\n\t\tthis.set_input_areas();", base_input
+		)
+		for made in (
+			"this.label_area = this.label_span =",
+			"this.input_area =",
+			"this.$input_wrapper =",
+			"this.disp_area =",
+		):
+			self.assertIn(made, base_input)
+		self.assertIn("this.label_area = this.label_span =", frappe_js("form/controls/check.js"))
+		self.assertIn("make() {\n\t\tsuper.make();\n\t}", frappe_js("form/controls/int.js"))
+		for name in (
+			"data",
+			"link",
+			"select",
+			"date",
+			"datetime",
+			"text",
+			"float",
+			"currency",
+			"dynamic_link",
+		):
+			source = frappe_js(f"form/controls/{name}.js")
+			self.assertNotIn("\n\tmake() {", source.replace("make() {\n\t\tsuper.make();\n\t}", ""), name)
+		self.assertIn(
+			"init_field(df, parent, render = false) {\n\t\tconst fieldobj = frappe.ui.form.make_control({\n"
+			"\t\t\tdf: df,\n\t\t\tdoctype: this.doctype,\n\t\t\tparent: parent,\n\t\t\tfrm: this.frm,\n"
+			"\t\t\trender_input: render,\n\t\t\tdoc: this.doc,\n\t\t\tlayout: this,\n\t\t});",
+			layout,
+		)
+		self.assertIn("const fieldobj = this.init_field(df, parent, render);", layout)
+		# the fields are laid out by render(), after the tabs' events are bound (those look the form up in the
+		# page), inside the form's wrapper
+		make = layout[layout.index("\tmake() {") :]
+		make = make[: make.index("\n\t}\n")]
+		self.assertIn("this.wrapper = $('<div class=\"form-layout\">').appendTo(this.parent);", make)
+		self.assertLess(make.index("this.setup_tabbed_layout();"), make.index("this.render();"))
+		self.assertTrue(make.rstrip().endswith("this.render();"))
+		self.assertIn('let tabs_list = $(".form-tabs-list");', layout)
+		# which sections and tabs show is decided on the elements of the fields
+		self.assertIn('section.find(".frappe-control:not(.hide-control)").length', layout)
+		self.assertIn('".form-section:not(.hide-control, .empty-section)', tab)
 		# a form shown again draws every table itself (not through the field)
 		form = frappe_js("form/form.js")
 		self.assertIn("this.grids.forEach((table) => {\n\t\t\t\ttable.grid.refresh();", form)

@@ -108,6 +108,66 @@ class TestFormLoad(FrappeTestCase):
 		self.assertEqual((counts["ZZ Mediation Session"], counts["ZZ Follow-up Visit"]), (2, 1))
 		frappe.db.rollback()
 
+	def test_the_library_panel_asks_the_permissions_frappe_would(self):
+		from zongzhi_center.services.case_form import doctype_permission
+
+		library = "ZZ Library Item"
+		# a user whose roles give nothing of the library, with one item shared with them to read
+		reader = f.make_user([])
+		item = f.raw_insert({"doctype": library, "name": f.unique("典型案例"), "title": "典型案例"})
+		frappe.share.add_docshare(library, item, reader, read=1, flags={"ignore_share_permission": True})
+		lead = f.make_user([wn.CENTER_DIRECTOR], self.tree.town_a)
+		asked = []
+		for user in (self.clerk, lead, reader, f.make_user([]), "Administrator"):
+			for ptype in ("read", "create", "write", "submit", "delete"):
+				with f.as_user(user):
+					answer = doctype_permission(library, ptype)
+					self.assertEqual(answer, bool(frappe.has_permission(library, ptype)), (user, ptype))
+					asked.append(answer)
+		self.assertIn(True, asked)
+		self.assertIn(False, asked)
+		with f.as_user(reader):  # by the share alone
+			self.assertTrue(doctype_permission(library, "read"))
+			self.assertFalse(doctype_permission(library, "create"))
+		frappe.db.rollback()
+
+	def test_the_connections_follow_the_links_an_administrator_adds(self):
+		# Customize Form's Connections: a link kept as a custom row of the DocType, read from the meta
+		lead = f.raw_insert({"doctype": "ZZ Screening Lead", "name": f.unique("线索"), "case": self.case})
+		link = frappe.get_doc(
+			{
+				"doctype": "DocType Link",
+				"name": f.unique("link"),
+				"parent": CASE,
+				"parenttype": "DocType",
+				"parentfield": "links",
+				"link_doctype": "ZZ Screening Lead",
+				"link_fieldname": "case",
+				"group": "Outcome",
+				"custom": 1,
+			}
+		)
+
+		def counted() -> dict:
+			sent = opened(self.clerk, self.case)["zz_form"]["connections"]
+			with f.as_user(self.clerk):
+				from frappe.desk.notifications import get_open_count
+
+				self.assertEqual(sent, get_open_count(CASE, self.case)["count"])
+			return {row["doctype"]: row["count"] for row in sent["external_links_found"]}
+
+		self.assertNotIn("ZZ Screening Lead", counted())
+		try:
+			link.db_insert()
+			frappe.clear_cache(doctype=CASE)
+			self.assertEqual(counted()["ZZ Screening Lead"], 1)
+		finally:
+			frappe.db.delete("DocType Link", {"name": link.name})
+			frappe.clear_cache(doctype=CASE)
+		self.assertNotIn("ZZ Screening Lead", counted())
+		self.assertTrue(frappe.db.exists("ZZ Screening Lead", lead))
+		frappe.db.rollback()
+
 	def test_a_user_who_may_not_read_the_case_gets_none_of_it(self):
 		for call in (lambda: opened(self.other_clerk, self.case), lambda: api.extras(self.case)):
 			with f.as_user(self.other_clerk), self.assertRaises(frappe.PermissionError):

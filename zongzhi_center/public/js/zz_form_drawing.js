@@ -6,7 +6,13 @@
 // (tests/test_form_drawing.py opens such forms in the desk and checks the Frappe code this relies on).
 (() => {
 	const APP_MODULE = "Zongzhi Center";
-	const app_form = (frm) => frm && frm.meta && frm.meta.module === APP_MODULE && frm.doc;
+	// (a page where zongzhi_center.draw_as_frappe is set draws every form as Frappe does: the tests compare)
+	const app_form = (frm) =>
+		!(window.zongzhi_center && zongzhi_center.draw_as_frappe) &&
+		frm &&
+		frm.meta &&
+		frm.meta.module === APP_MODULE &&
+		frm.doc;
 
 	// ------------------------------------------------------------------ the fields on the tabs behind the first
 	// the form opens on its first tab; a field on another tab is shown or hidden as Frappe decides at once
@@ -24,7 +30,87 @@
 		);
 	};
 
-	// the fields of the tab that were left undrawn, drawn as it is about to be shown
+	// ------------------------------------------------------------------ the fields on those tabs, made when needed
+	// a plain field (a value typed or chosen) on a tab behind the first is not even made as the form opens:
+	// it holds its place in its column with an empty control element (which Frappe's layout counts when it
+	// decides which sections and tabs show), and is made in that place when its tab is first shown or when
+	// any script first asks for its elements. Making a case's hundred fields was the larger part of building
+	// its form. Tables and fields of other kinds are made as Frappe makes them.
+	const MADE_LATER = new Set([
+		"Data",
+		"Link",
+		"Dynamic Link",
+		"Select",
+		"Date",
+		"Datetime",
+		"Check",
+		"Small Text",
+		"Text",
+		"Long Text",
+		"Int",
+		"Float",
+		"Currency",
+		"Percent",
+		"Read Only",
+	]);
+	// what Frappe's make() of these controls sets (tests/test_form_drawing.py checks the Frappe code)
+	const MADE = [
+		"$wrapper",
+		"wrapper",
+		"tooltip",
+		"label_area",
+		"label_span",
+		"input_area",
+		"$input_wrapper",
+		"disp_area",
+	];
+
+	const make_later = (layout, df, render) =>
+		!render &&
+		app_form(layout.frm) &&
+		!layout.frm.is_new() &&
+		layout.current_tab &&
+		!layout.current_tab.is_active() &&
+		MADE_LATER.has(df.fieldtype) &&
+		frappe.ui.form["Control" + df.fieldtype.replace(/ /g, "")];
+
+	// the control as Frappe's constructor makes it, all but its elements
+	const unmade_control = (Class, opts) => {
+		const control = Object.create(Class.prototype);
+		$.extend(control, opts);
+		const place = document.createElement("div");
+		place.className = "frappe-control";
+		place.dataset.fieldtype = opts.df.fieldtype;
+		place.dataset.fieldname = opts.df.fieldname;
+		opts.parent.appendChild(place);
+		control.zz_place = place;
+		for (const key of MADE) {
+			Object.defineProperty(control, key, {
+				configurable: true,
+				enumerable: false,
+				get() {
+					return made(this)[key];
+				},
+				set(value) {
+					made(this)[key] = value;
+				},
+			});
+		}
+		return control;
+	};
+
+	const made = (control) => {
+		const place = control.zz_place;
+		if (!place) return control;
+		delete control.zz_place;
+		for (const key of MADE) delete control[key];
+		control.make();
+		place.replaceWith(control.wrapper);
+		control.$wrapper.toggleClass("hide-control", place.classList.contains("hide-control"));
+		return control;
+	};
+
+	// the fields of the tab that were left unmade or undrawn, made and drawn as it is about to be shown
 	const draw_when_shown = (tab) => {
 		if (tab.zz_draws_fields) return;
 		tab.zz_draws_fields = true;
@@ -32,6 +118,9 @@
 		tab.tab_link.find(".nav-link").on("show.bs.tab", () => {
 			const waiting = tab.zz_waiting || [];
 			tab.zz_waiting = [];
+			for (const control of tab.layout.fields_list) {
+				if (control.tab === tab && control.zz_place) made(control);
+			}
 			for (const control of waiting) {
 				if (control.zz_drawn || !(control.frm && control.frm.doc)) continue;
 				control.zz_drawn = true;
@@ -51,7 +140,8 @@
 			}
 			// Frappe's refresh up to drawing the value (tests/test_form_drawing.py checks it)
 			this.disp_status = this.get_status();
-			this.$wrapper && this.$wrapper.toggleClass("hide-control", this.disp_status == "None");
+			const element = this.zz_place ? $(this.zz_place) : this.$wrapper;
+			element && element.toggleClass("hide-control", this.disp_status == "None");
 			const tab = this.tab;
 			tab.zz_waiting = tab.zz_waiting || [];
 			if (!tab.zz_waiting.includes(this)) tab.zz_waiting.push(this);
@@ -74,6 +164,39 @@
 			} finally {
 				if (first) delete df.active;
 			}
+		};
+		// the form's fields are laid out apart from the page and put in their place when complete: a section
+		// that folds shows its fold mark as it is made, and the browser would lay out the page so far to do
+		// so, once for each such section (the tabs' events are bound before, on the form in the page)
+		const render = Layout.prototype.render;
+		Layout.prototype.render = function () {
+			const element = this.wrapper && this.wrapper.get(0);
+			const container = element && app_form(this.frm) && element.parentNode;
+			if (!container) return render.apply(this, arguments);
+			const next = element.nextSibling;
+			container.removeChild(element);
+			try {
+				return render.apply(this, arguments);
+			} finally {
+				container.insertBefore(element, next);
+			}
+		};
+		const init_field = Layout.prototype.init_field;
+		Layout.prototype.init_field = function (df, parent, render = false) {
+			const Class = make_later(this, df, render);
+			if (!Class) return init_field.apply(this, arguments);
+			// the options Frappe's init_field gives a control
+			const control = unmade_control(Class, {
+				df: df,
+				doctype: this.doctype,
+				parent: parent,
+				frm: this.frm,
+				render_input: render,
+				doc: this.doc,
+				layout: this,
+			});
+			control.layout = this;
+			return control;
 		};
 		Layout.prototype.__zz_drawing = true;
 	};
