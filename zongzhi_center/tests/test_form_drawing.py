@@ -114,6 +114,12 @@ class TestFormDrawing(FrappeTestCase):
 			self.assertEqual(page.evaluate("cur_frm.doc.parties.length"), 2)
 			# the activity is drawn just after the form is shown
 			form.locator(".new-timeline .timeline-item .timeline-content").first.wait_for(timeout=10000)
+			# and the comment box, made just after it, posts a comment to the activity
+			said = f.unique("已电话联系申请人")
+			form.locator(".comment-box .ql-editor").fill(said)
+			form.locator(".comment-box .btn-comment").click()
+			form.locator(".new-timeline .timeline-content", has_text=said).first.wait_for(timeout=10000)
+			self.assertEqual(page.evaluate("strip_html(cur_frm.comment_box.get_value()).trim()"), "")
 
 			show_tab(page, "parties_tab")
 			form.locator(ROWS.format("parties")).nth(1).wait_for(timeout=10000)
@@ -147,6 +153,12 @@ class TestFormDrawing(FrappeTestCase):
 		frappe.db.rollback()
 		self.assertEqual(
 			frappe.db.get_value("ZZ Case Party", {"parent": self.case, "idx": 2}, "party_name"), renamed
+		)
+		self.assertTrue(
+			frappe.db.exists(
+				"Comment",
+				{"reference_doctype": CASE, "reference_name": self.case, "content": ["like", f"%{said}%"]},
+			)
 		)
 
 	def test_the_form_is_the_form_frappe_draws(self):
@@ -286,3 +298,11 @@ class TestFormDrawing(FrappeTestCase):
 		self.assertIn('on("render_complete", () => {\n\t\t\tthis.refresh();', footer)
 		self.assertIn("this.frm.timeline.refresh();", footer)
 		self.assertIn('this.$wrapper.trigger("render_complete");', form)
+		# the comment box is made by the footer's make_comment_box, into its own place in the footer; the form
+		# asks whether it is there before using it
+		self.assertIn("this.make_comment_box();", footer)
+		self.assertIn(
+			'this.frm.comment_box = frappe.ui.form.make_control({\n\t\t\tparent: this.wrapper.find(".comment-box"),',
+			footer,
+		)
+		self.assertIn("if (me.comment_box) {", form)

@@ -213,6 +213,15 @@
 				if (this.frm.doc) refresh.apply(this);
 			}, 0);
 		};
+		// the comment box below the activity (a rich text editor, the costliest control of the form) is made
+		// in the browser's next task too: the form's fields are shown first
+		const make_comment_box = Footer.prototype.make_comment_box;
+		Footer.prototype.make_comment_box = function () {
+			if (!app_form(this.frm) || this.frm.is_new()) return make_comment_box.apply(this, arguments);
+			setTimeout(() => {
+				if (!this.frm.comment_box) make_comment_box.apply(this);
+			}, 0);
+		};
 		Footer.prototype.__zz_drawing = true;
 	};
 
