@@ -9,7 +9,7 @@ with Frappe's own workflow actions, as staff would move them.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import frappe
 from frappe.model.workflow import apply_workflow, get_workflow_name
@@ -583,12 +583,14 @@ def ensure_consultation():
 		return
 	cases = demo_cases("in_mediation", current_center=COUNTY) or demo_cases("in_mediation")
 	now = now_datetime()
+	# held an hour ago, yet today: the reports of this week and month count it on the first night of a month
+	held = max(now - timedelta(hours=1), datetime.combine(now.date(), time.min))
 	doc = frappe.get_doc(
 		{
 			"doctype": "ZZ Consultation",
 			"title": CONSULTATION_TITLE,
 			"convening_center": COUNTY,
-			"meeting_time": now - timedelta(hours=1),
+			"meeting_time": held,
 			"cases": [{"case": c.name} for c in cases[:2]],
 			"departments": [
 				{

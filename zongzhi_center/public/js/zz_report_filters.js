@@ -3,10 +3,14 @@
 frappe.provide("zongzhi_center");
 
 zongzhi_center.report_filters = function ({ from = "year", group_by = null, extra = [] } = {}) {
+	// the period ends today in the user's time zone (as the desk's "today" is), and starts on the first of this
+	// year or month of that same day: Frappe's year_start and month_start read the browser's clock instead,
+	// which on the night of the first gave a period from the first of the month before
+	const today = () => frappe.datetime.get_today();
 	const start = {
-		year: frappe.datetime.year_start,
-		month: frappe.datetime.month_start,
-		week: () => frappe.datetime.add_days(frappe.datetime.get_today(), -6), // the last seven days
+		year: () => `${today().slice(0, 4)}-01-01`,
+		month: () => `${today().slice(0, 7)}-01`,
+		week: () => frappe.datetime.add_days(today(), -6), // the last seven days
 	}[from];
 	const filters = [
 		{
@@ -26,7 +30,7 @@ zongzhi_center.report_filters = function ({ from = "year", group_by = null, extr
 			fieldname: "to_date",
 			label: __("To Date"),
 			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
+			default: today(),
 		},
 	];
 	if (group_by) {
