@@ -20,6 +20,7 @@ import json
 import frappe
 import frappe.desk.search
 
+from zongzhi_center.permissions.doctypes import doctype_permission
 from zongzhi_center.permissions.guards import LIST_TITLES, privileged
 
 
@@ -28,7 +29,7 @@ def may_see_title(doctype: str, name: str) -> bool:
 		return False
 	# a user none of whose roles (nor shares) reads or selects any record of the DocType sees none of its
 	# titles: answered without loading the record (a form links to users, centres and staff on every load)
-	if not (frappe.has_permission(doctype, "select") or frappe.has_permission(doctype, "read")):
+	if not (doctype_permission(doctype, "select") or doctype_permission(doctype, "read")):
 		return False
 	# the stored record, from Frappe's document cache (which each save and set_value clears): a form's links to
 	# users would each load a user with all its tables from the database

@@ -14,8 +14,8 @@ from frappe.desk.notifications import (
 	get_internal_links,
 )
 from frappe.model.workflow import get_transitions
-from frappe.permissions import get_role_permissions
 
+from zongzhi_center.permissions.doctypes import doctype_permission
 from zongzhi_center.services import library, petitions
 from zongzhi_center.services import workflow_names as wn
 from zongzhi_center.services.case_states import closed_case_states
@@ -41,22 +41,16 @@ def extras(doc) -> dict:
 
 def move_targets(doc) -> dict:
 	"""A case moves one tier up or down: its centre's parent and active children."""
+	if not doc.current_center:
+		return {"up": None, "down": []}
 	# the parent centre lies outside a township user's own centres, yet is where they escalate to (read from
 	# the document cache, which each save of the centre clears)
-	up = (
-		frappe.get_cached_value("ZZ Center", doc.current_center, "parent_zz_center")
-		if doc.current_center
-		else None
-	)
-	# (the active children: plain SQL on the centre's parent, as the form asks on every opening)
-	down = (
-		frappe.db.sql_list(
-			"""select name from `tabZZ Center`
+	up = frappe.get_cached_value("ZZ Center", doc.current_center, "parent_zz_center")
+	# the active children: plain SQL on the centre's parent, as the form asks on every opening
+	down = frappe.db.sql_list(
+		"""select name from `tabZZ Center`
 		where parent_zz_center = %(parent)s and is_active = 1 order by name""",
-			{"parent": doc.current_center},
-		)
-		if doc.current_center
-		else []
+		{"parent": doc.current_center},
 	)
 	return {"up": up, "down": down}
 
@@ -77,18 +71,6 @@ def library_panel(doc) -> dict:
 		"can_draft": doctype_permission(library.DOCTYPE, "create")
 		and doc.workflow_state in closed_case_states(),
 	}
-
-
-def doctype_permission(doctype: str, ptype: str) -> bool:
-	"""``frappe.has_permission(doctype, ptype)``, the DocType as a whole, as Frappe answers it: by the user's
-	roles, else (to read) by a record of it shared with them. The roles are read first: Frappe's own check
-	writes out why it refuses, in the user's language, which loads every translation of the site, a
-	noticeable part of a form's opening for an answer that is only a yes or no."""
-	if frappe.session.user == "Administrator" or get_role_permissions(doctype).get(ptype):
-		return True
-	if ptype not in ("read", "write", "share", "submit", "email", "print"):
-		return False  # not given by a share either
-	return bool(frappe.has_permission(doctype, ptype))
 
 
 def similar_cases(doc, limit: int = 5) -> list[dict]:

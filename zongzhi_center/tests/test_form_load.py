@@ -109,7 +109,7 @@ class TestFormLoad(FrappeTestCase):
 		frappe.db.rollback()
 
 	def test_the_library_panel_asks_the_permissions_frappe_would(self):
-		from zongzhi_center.services.case_form import doctype_permission
+		from zongzhi_center.permissions.doctypes import doctype_permission
 
 		library = "ZZ Library Item"
 		# a user whose roles give nothing of the library, with one item shared with them to read
@@ -119,7 +119,7 @@ class TestFormLoad(FrappeTestCase):
 		lead = f.make_user([wn.CENTER_DIRECTOR], self.tree.town_a)
 		asked = []
 		for user in (self.clerk, lead, reader, f.make_user([]), "Administrator"):
-			for ptype in ("read", "create", "write", "submit", "delete"):
+			for ptype in ("read", "select", "create", "write", "submit", "delete"):
 				with f.as_user(user):
 					answer = doctype_permission(library, ptype)
 					self.assertEqual(answer, bool(frappe.has_permission(library, ptype)), (user, ptype))

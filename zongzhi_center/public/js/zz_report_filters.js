@@ -6,11 +6,11 @@ zongzhi_center.report_filters = function ({ from = "year", group_by = null, extr
 	// the period ends today in the user's time zone (as the desk's "today" is), and starts on the first of this
 	// year or month of that same day: Frappe's year_start and month_start read the browser's clock instead,
 	// which on the night of the first gave a period from the first of the month before
-	const today = () => frappe.datetime.get_today();
+	const today = frappe.datetime.get_today();
 	const start = {
-		year: () => `${today().slice(0, 4)}-01-01`,
-		month: () => `${today().slice(0, 7)}-01`,
-		week: () => frappe.datetime.add_days(today(), -6), // the last seven days
+		year: `${today.slice(0, 4)}-01-01`,
+		month: `${today.slice(0, 7)}-01`,
+		week: frappe.datetime.add_days(today, -6), // the last seven days
 	}[from];
 	const filters = [
 		{
@@ -24,13 +24,13 @@ zongzhi_center.report_filters = function ({ from = "year", group_by = null, extr
 			fieldname: "from_date",
 			label: __("From Date"),
 			fieldtype: "Date",
-			...(start ? { default: start() } : {}),
+			...(start ? { default: start } : {}),
 		},
 		{
 			fieldname: "to_date",
 			label: __("To Date"),
 			fieldtype: "Date",
-			default: today(),
+			default: today,
 		},
 	];
 	if (group_by) {
